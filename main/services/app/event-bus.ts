@@ -1,0 +1,17 @@
+/** Typed events from the main process to every window or browser-host client. */
+import type { EventName, EventPayload } from '../../../shared/contract';
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<EventListener>();
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners) listener(event, payload);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The life of one shop data folder: find the database key (keychain or owner passphrase), open
+ * the encrypted database, and build the domain services on it. Until the database is open the
+ * app is "locked" and only the app:* channels answer; a wrong key, a missing key or a damaged
+ * file becomes an error status with a human sentence, and the file is left untouched.
+ */
+import path from 'node:path';
+import type { AppStatus, KeyStorage } from '../../../shared/contract';
+import { KasuwaError } from '../../../shared/errors';
+import {
+  createPassphraseKey,
+  DATABASE_FILE,
+  resolveDatabaseKey,
+  unlockWithPassphrase,
+  type Keychain,
+} from '../../db/database-key';
+import type { Migration } from '../../db/migrate';
+import { openShopDatabase, type ShopDatabase } from '../../db/open';
+import { AuditLog } from '../audit/audit-log';
+import { BusinessService } from '../business/business-service';
+import { SettingsService } from '../settings/settings-service';
+import { StaffService } from '../staff/staff-service';
+import type { EventBus } from './event-bus';
+import type { Log } from './log';
+
+export interface ShopServices {
+  db: ShopDatabase;
+  audit: AuditLog;
+  business: BusinessService;
+  staff: StaffService;
+  settings: SettingsService;
+}
+
+export interface RuntimeOptions {
+  dataDir: string;
+  keychain: Keychain | null;
+  migrations: Migration[];
+  version: string;
+  events: EventBus;
+  log: Log;
+  /** Lock with a passphrase even where a keychain works (KASUWA_KEYCHAIN=off). */
+  forcePassphrase?: boolean;
+  now?: () => number;
+}
+
+const ERROR_TITLES: Partial<Record<string, string>> = {
+  wrong_key: 'This database needs a different key',
+  key_missing: "The database key can't be found",
+  keychain_unavailable: "The computer's keychain is locked",
+  database_corrupt: "The shop database can't be read",
+  database_newer: 'This database needs a newer Kasuwa',
+  migration_changed: 'This copy of Kasuwa is damaged',
+};
+
+export class ShopRuntime {
+  private current: AppStatus = {
+    state: 'needs-passphrase',
+    firstRun: false,
+    reason: 'Kasuwa is starting.',
+  };
+  private services: ShopServices | null = null;
+  private keyStorage: KeyStorage = 'keychain';
+  private readonly readyListeners = new Set<(services: ShopServices) => void>();
+
+  constructor(private readonly options: RuntimeOptions) {}
+
+  get databaseFile(): string {
+    return path.join(this.options.dataDir, DATABASE_FILE);
+  }
+
+  status(): AppStatus {
+    if (this.current.state === 'ready' && this.services !== null) {
+      return { ...this.current, setupDone: this.services.business.isSetUp() };
+    }
+    return this.current;
+  }
+
+  /** Finds the key and opens the database if it can; otherwise leaves a status that says why. */
+  async start(): Promise<AppStatus> {
+    try {
+      const resolution = await resolveDatabaseKey(this.options.dataDir, this.options.keychain, {
+        forcePassphrase: this.options.forcePassphrase ?? false,
+      });
+      if (resolution.kind === 'needs-passphrase') {
+        this.setStatus({ state: 'needs-passphrase', firstRun: resolution.firstRun, reason: resolution.reason });
+      } else {
+        this.open(resolution.key, resolution.created, resolution.storage);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    return this.status();
+  }
+
+  async createPassphrase(passphrase: string): Promise<AppStatus> {
+    if (this.current.state !== 'needs-passphrase' || !this.current.firstRun) {
+      throw new KasuwaError('already_done', 'This shop database already has a passphrase.');
+    }
+    const key = await createPassphraseKey(this.options.dataDir, passphrase);
+    this.open(key, true, 'passphrase');
+    return this.status();
+  }
+
+  async unlock(passphrase: string): Promise<AppStatus> {
+    if (this.current.state !== 'needs-passphrase' || this.current.firstRun) {
+      throw new KasuwaError('already_done', 'The shop database is already open.');
+    }
+    const key = await unlockWithPassphrase(this.options.dataDir, passphrase);
+    this.open(key, false, 'passphrase');
+    return this.status();
+  }
+
+  /** The domain services; a call before the database is open answers `locked`. */
+  require(): ShopServices {
+    if (this.services === null) {
+      throw new KasuwaError('locked', 'The shop database is not open yet. Unlock it first.');
+    }
+    return this.services;
+  }
+
+  onReady(listener: (services: ShopServices) => void): () => void {
+    this.readyListeners.add(listener);
+    if (this.services !== null) listener(this.services);
+    return () => this.readyListeners.delete(listener);
+  }
+
+  close(): void {
+    this.services?.db.close();
+    this.services = null;
+  }
+
+  private open(key: Buffer, create: boolean, storage: KeyStorage): void {
+    try {
+      const db = openShopDatabase(this.databaseFile, { key, create, migrations: this.options.migrations });
+      const now = this.options.now ?? Date.now;
+      const audit = new AuditLog(db.sqlite, now);
+      this.services = {
+        db,
+        audit,
+        business: new BusinessService(db, audit, now),
+        staff: new StaffService(db),
+        settings: new SettingsService(db, audit, now),
+      };
+      this.keyStorage = storage;
+      this.options.log.info('database open', { file: this.databaseFile, storage, created: create });
+      this.setStatus({
+        state: 'ready',
+        setupDone: this.services.business.isSetUp(),
+        keyStorage: this.keyStorage,
+        dataDir: this.options.dataDir,
+        version: this.options.version,
+      });
+      for (const listener of this.readyListeners) listener(this.services);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof KasuwaError) {
+      this.options.log.error('database not opened', { code: error.code, details: error.details });
+      this.setStatus({
+        state: 'error',
+        code: error.code,
+        title: ERROR_TITLES[error.code] ?? 'Kasuwa could not open the shop database',
+        message: error.message,
+      });
+      return;
+    }
+    this.options.log.error('database not opened', { error });
+    this.setStatus({
+      state: 'error',
+      code: 'internal',
+      title: 'Kasuwa could not open the shop database',
+      message:
+        'Something unexpected stopped Kasuwa from opening the shop database. Nothing has been changed. Restart the computer and try again; the details are in the log.',
+    });
+  }
+
+  private setStatus(status: AppStatus): void {
+    this.current = status;
+    this.options.events.emit('app:status', this.status());
+  }
+}
