@@ -43,7 +43,8 @@ async function start(): Promise<void> {
     isPackaged: app.isPackaged,
     events,
     log,
-    feedUrl: () => (runtime.status().state === 'ready' ? runtime.require().settings.get().updateFeedUrl : null),
+    feedUrl: () =>
+      runtime.status().state === 'ready' ? runtime.require().settings.get().updateFeedUrl : null,
   });
   registerIpcHandlers(createDispatch(createHandlerTable({ runtime, updates }), log), log);
   forwardEvents(events, () => mainWindow);

@@ -3,12 +3,7 @@
  * app, else the browser host's WebSocket (token from the URL). Both give the same typed API,
  * built from the contract, with the same envelopes.
  */
-import {
-  buildKasuwaApi,
-  type ChannelName,
-  type EventName,
-  type KasuwaApi,
-} from '../shared/contract';
+import { buildKasuwaApi, type ChannelName, type EventName, type KasuwaApi } from '../shared/contract';
 import type { Envelope } from '../shared/errors';
 
 declare global {
@@ -43,7 +38,11 @@ function hostToken(): string {
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
     params.delete('token');
     const rest = params.toString();
-    window.history.replaceState(null, '', `${window.location.pathname}${rest === '' ? '' : `?${rest}`}${window.location.hash}`);
+    window.history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${rest === '' ? '' : `?${rest}`}${window.location.hash}`,
+    );
     return fromUrl;
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';

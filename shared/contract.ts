@@ -178,9 +178,10 @@ export function isEventName(name: unknown): name is EventName {
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
 
-type Method<C extends ChannelName> = undefined extends ChannelInput<C>
-  ? (input?: ChannelInput<C>) => Promise<Envelope<ChannelResult<C>>>
-  : (input: ChannelInput<C>) => Promise<Envelope<ChannelResult<C>>>;
+type Method<C extends ChannelName> =
+  undefined extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<Envelope<ChannelResult<C>>>
+    : (input: ChannelInput<C>) => Promise<Envelope<ChannelResult<C>>>;
 
 type DomainApi<D extends string> = {
   [C in ChannelName as C extends `${D}:${infer A}` ? A : never]: Method<C>;

@@ -9,27 +9,60 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 export type Carrier = 'MTN' | 'Airtel' | 'Glo' | '9mobile' | 'others';
 
 export type PhoneParseResult =
-  | { ok: true; e164: string; national: string; carrier: Carrier | null }
-  | { ok: false; error: string };
+  { ok: true; e164: string; national: string; carrier: Carrier | null } | { ok: false; error: string };
 
 /** Prefix → carrier; longer prefixes (0702x) win over shorter ones. National format, leading 0. */
 const CARRIER_PREFIXES: Record<string, Carrier> = {
   // MTN (0704 and 07025/07026 came from Visafone)
-  '0703': 'MTN', '0704': 'MTN', '0706': 'MTN', '07025': 'MTN', '07026': 'MTN',
-  '0803': 'MTN', '0806': 'MTN', '0810': 'MTN', '0813': 'MTN', '0814': 'MTN', '0816': 'MTN',
-  '0903': 'MTN', '0906': 'MTN', '0913': 'MTN', '0916': 'MTN',
+  '0703': 'MTN',
+  '0704': 'MTN',
+  '0706': 'MTN',
+  '07025': 'MTN',
+  '07026': 'MTN',
+  '0803': 'MTN',
+  '0806': 'MTN',
+  '0810': 'MTN',
+  '0813': 'MTN',
+  '0814': 'MTN',
+  '0816': 'MTN',
+  '0903': 'MTN',
+  '0906': 'MTN',
+  '0913': 'MTN',
+  '0916': 'MTN',
   // Airtel
-  '0701': 'Airtel', '0708': 'Airtel', '0802': 'Airtel', '0808': 'Airtel', '0812': 'Airtel',
-  '0901': 'Airtel', '0902': 'Airtel', '0904': 'Airtel', '0907': 'Airtel', '0911': 'Airtel',
+  '0701': 'Airtel',
+  '0708': 'Airtel',
+  '0802': 'Airtel',
+  '0808': 'Airtel',
+  '0812': 'Airtel',
+  '0901': 'Airtel',
+  '0902': 'Airtel',
+  '0904': 'Airtel',
+  '0907': 'Airtel',
+  '0911': 'Airtel',
   '0912': 'Airtel',
   // Glo
-  '0705': 'Glo', '0805': 'Glo', '0807': 'Glo', '0811': 'Glo', '0815': 'Glo', '0905': 'Glo',
+  '0705': 'Glo',
+  '0805': 'Glo',
+  '0807': 'Glo',
+  '0811': 'Glo',
+  '0815': 'Glo',
+  '0905': 'Glo',
   '0915': 'Glo',
   // 9mobile
-  '0809': '9mobile', '0817': '9mobile', '0818': '9mobile', '0908': '9mobile', '0909': '9mobile',
+  '0809': '9mobile',
+  '0817': '9mobile',
+  '0818': '9mobile',
+  '0908': '9mobile',
+  '0909': '9mobile',
   // Smaller networks: Smile, Multi-Links, Starcomms, Zoom Mobile, ntel
-  '07020': 'others', '07027': 'others', '07028': 'others', '07029': 'others', '0707': 'others',
-  '0709': 'others', '0804': 'others',
+  '07020': 'others',
+  '07027': 'others',
+  '07028': 'others',
+  '07029': 'others',
+  '0707': 'others',
+  '0709': 'others',
+  '0804': 'others',
 };
 
 export function carrierForNational(national: string): Carrier | null {
@@ -62,10 +95,16 @@ export function parseNigerianPhone(input: string): PhoneParseResult {
     };
   }
   if (digits.length < 11) {
-    return { ok: false, error: 'That number is too short: a Nigerian mobile number has 11 digits, like 0803 123 4567.' };
+    return {
+      ok: false,
+      error: 'That number is too short: a Nigerian mobile number has 11 digits, like 0803 123 4567.',
+    };
   }
   if (digits.length > 11) {
-    return { ok: false, error: 'That number is too long: a Nigerian mobile number has 11 digits, like 0803 123 4567.' };
+    return {
+      ok: false,
+      error: 'That number is too long: a Nigerian mobile number has 11 digits, like 0803 123 4567.',
+    };
   }
   const parsed = parsePhoneNumberFromString(candidate, 'NG');
   if (parsed === undefined || !parsed.isValid()) {
@@ -77,5 +116,7 @@ export function parseNigerianPhone(input: string): PhoneParseResult {
 
 /** "0803 123 4567" for display. */
 export function formatNationalPhone(national: string): string {
-  return national.length === 11 ? `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}` : national;
+  return national.length === 11
+    ? `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}`
+    : national;
 }

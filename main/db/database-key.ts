@@ -131,36 +131,26 @@ export async function resolveDatabaseKey(
   }
 
   const account = keychainAccount(dataDir);
-  let stored: string | null = null;
-  let keychainError: unknown = null;
-  if (keychain === null || options.forcePassphrase === true) {
-    keychainError = new KeychainUnavailableError('keychain turned off');
-  } else {
-    try {
-      stored = await keychain.getSecret(KEYCHAIN_SERVICE, account);
-    } catch (error) {
-      keychainError = error;
-    }
-  }
+  const lookup = await readKeychain(options.forcePassphrase === true ? null : keychain, account);
 
-  if (keychainError !== null) {
+  if (!lookup.usable) {
     if (keyFile?.storage === 'keychain') {
       throw new KasuwaError(
         'keychain_unavailable',
         "This shop database's key is kept in the computer's keychain, and the keychain cannot be reached right now. Log in to the desktop as the same user (so the keychain unlocks) and start Kasuwa again. Nothing has been changed.",
-        { cause: keychainError instanceof Error ? keychainError.message : String(keychainError) },
+        { cause: lookup.reason },
       );
     }
     return {
       kind: 'needs-passphrase',
       firstRun: true,
       reason:
-        "This computer has no keychain Kasuwa can use, so the shop database will be locked with a passphrase you choose. Keep it safe: without it the data cannot be opened.",
+        'This computer has no keychain Kasuwa can use, so the shop database will be locked with a passphrase you choose. Keep it safe: without it the data cannot be opened.',
     };
   }
 
-  if (stored !== null) {
-    const key = Buffer.from(stored, 'hex');
+  if (lookup.secret !== null) {
+    const key = Buffer.from(lookup.secret, 'hex');
     if (key.length !== 32) throw wrongKey();
     if (keyFile !== null) {
       if (!checkMatches(key, keyFile.check)) throw wrongKey();
@@ -179,9 +169,21 @@ export async function resolveDatabaseKey(
 
   const key = randomBytes(32);
   // Keychain first: if the write fails or power goes, no key file points at a key that is not kept.
-  await keychain!.setSecret(KEYCHAIN_SERVICE, account, key.toString('hex'));
+  await lookup.keychain.setSecret(KEYCHAIN_SERVICE, account, key.toString('hex'));
   writeKeyFile(dataDir, { version: 1, storage: 'keychain', check: keyCheck(key) });
   return { kind: 'key', key, storage: 'keychain', created: true };
+}
+
+type KeychainLookup =
+  { usable: true; keychain: Keychain; secret: string | null } | { usable: false; reason: string };
+
+async function readKeychain(keychain: Keychain | null, account: string): Promise<KeychainLookup> {
+  if (keychain === null) return { usable: false, reason: 'no keychain (turned off, or keytar cannot load)' };
+  try {
+    return { usable: true, keychain, secret: await keychain.getSecret(KEYCHAIN_SERVICE, account) };
+  } catch (error) {
+    return { usable: false, reason: error instanceof Error ? error.message : 'keychain error' };
+  }
 }
 
 export async function createPassphraseKey(dataDir: string, passphrase: string): Promise<Buffer> {

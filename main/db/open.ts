@@ -26,9 +26,7 @@ export interface OpenOptions {
 }
 
 function sqliteCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
-    : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
 export function applyCipherKey(db: Database.Database, key: Buffer): void {

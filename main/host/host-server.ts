@@ -77,7 +77,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const host = request.headers.host ?? '';
     const origin = request.headers.origin;
     const originOk = origin === undefined || allowedHosts.has(origin.replace(/^http:\/\//, ''));
-    if (url.pathname !== '/ws' || !allowedHosts.has(host) || !originOk || !sameToken(url.searchParams.get('token'), options.token)) {
+    if (
+      url.pathname !== '/ws' ||
+      !allowedHosts.has(host) ||
+      !originOk ||
+      !sameToken(url.searchParams.get('token'), options.token)
+    ) {
       options.log.warn('browser host refused a socket', { path: url.pathname, host, origin });
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
@@ -91,7 +96,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         let id: unknown = null;
         let message: unknown;
         try {
-          message = isBinary ? undefined : JSON.parse(String(data));
+          const bytes = Array.isArray(data)
+            ? Buffer.concat(data)
+            : data instanceof ArrayBuffer
+              ? Buffer.from(data)
+              : data;
+          message = isBinary ? undefined : JSON.parse(bytes.toString('utf8'));
         } catch {
           message = undefined;
         }
@@ -100,7 +110,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
             JSON.stringify({
               type: 'result',
               id,
-              envelope: { ok: false, error: { code: 'invalid_input', message: 'That request could not be read.' } },
+              envelope: {
+                ok: false,
+                error: { code: 'invalid_input', message: 'That request could not be read.' },
+              },
             }),
           );
           return;

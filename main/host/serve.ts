@@ -21,7 +21,10 @@ declare const KASUWA_VERSION: string;
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const dataDir = dataDirFromEnv();
-  const log = createLog({ dir: path.join(dataDir, 'logs'), level: process.env.KASUWA_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  const log = createLog({
+    dir: path.join(dataDir, 'logs'),
+    level: process.env.KASUWA_LOG_LEVEL === 'debug' ? 'debug' : 'info',
+  });
   const portText = process.env.KASUWA_PORT ?? '5170';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,7 +39,9 @@ async function main(): Promise<void> {
     events,
     log,
   });
-  const updates = new NoUpdates('Browser mode runs from the installed copy; the desktop app installs updates.');
+  const updates = new NoUpdates(
+    'Browser mode runs from the installed copy; the desktop app installs updates.',
+  );
   const dispatch = createDispatch(createHandlerTable({ runtime, updates }), log);
   await runtime.start();
   const host = await startHost({

@@ -4,7 +4,10 @@ import type { HandlerTable } from './handler';
 
 export function businessHandlers(
   runtime: ShopRuntime,
-): Pick<HandlerTable, 'business:get' | 'business:setup' | 'business:update' | 'staff:list' | 'staff:verifyPin'> {
+): Pick<
+  HandlerTable,
+  'business:get' | 'business:setup' | 'business:update' | 'staff:list' | 'staff:verifyPin'
+> {
   return {
     'business:get': () => runtime.require().business.get(),
     'business:setup': (input) => runtime.require().business.setup(input),

@@ -25,7 +25,10 @@ export class ElectronUpdates implements UpdateService {
 
   start(): void {
     if (!this.options.isPackaged) {
-      this.set({ state: 'disabled', reason: 'Updates are checked by the installed app, not in development.' });
+      this.set({
+        state: 'disabled',
+        reason: 'Updates are checked by the installed app, not in development.',
+      });
       return;
     }
     const { autoUpdater } = electronUpdater;
@@ -46,7 +49,11 @@ export class ElectronUpdates implements UpdateService {
     );
     autoUpdater.on('error', (error) => {
       this.options.log.warn('update check failed', { error });
-      this.set({ state: 'error', message: 'Could not reach the update server. Kasuwa will try again later.', lastCheckedAt: this.lastCheckedAt });
+      this.set({
+        state: 'error',
+        message: 'Could not reach the update server. Kasuwa will try again later.',
+        lastCheckedAt: this.lastCheckedAt,
+      });
     });
     void this.check();
     this.timer = setInterval(() => void this.check(), UPDATE_CHECK_INTERVAL_MS);
@@ -62,7 +69,11 @@ export class ElectronUpdates implements UpdateService {
   }
 
   async check(): Promise<UpdateStatus> {
-    if (this.current.state === 'disabled' || this.current.state === 'downloading' || this.current.state === 'downloaded') {
+    if (
+      this.current.state === 'disabled' ||
+      this.current.state === 'downloading' ||
+      this.current.state === 'downloaded'
+    ) {
       return this.current;
     }
     const feedUrl = this.options.feedUrl();

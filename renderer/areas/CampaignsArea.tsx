@@ -3,7 +3,9 @@ import { AreaHeader, ComingNext } from '../components/AreaHeader';
 export function CampaignsArea() {
   return (
     <>
-      <AreaHeader title="Campaigns">Reach the right customers over SMS, WhatsApp and email, with their consent.</AreaHeader>
+      <AreaHeader title="Campaigns">
+        Reach the right customers over SMS, WhatsApp and email, with their consent.
+      </AreaHeader>
       <ComingNext
         items={[
           'Segments such as high-value, lapsed and birthdays this week',

@@ -3,7 +3,9 @@ import { AreaHeader, ComingNext } from '../components/AreaHeader';
 export function CustomersArea() {
   return (
     <>
-      <AreaHeader title="Customers">Your customer book: numbers, loyalty points, tiers and purchase history.</AreaHeader>
+      <AreaHeader title="Customers">
+        Your customer book: numbers, loyalty points, tiers and purchase history.
+      </AreaHeader>
       <ComingNext
         items={[
           'Find anyone by any part of their phone number or name as you type',

@@ -1,5 +1,5 @@
 /** Settings: the business profile, staff, receipt text, security of the data, and updates. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type SyntheticEvent } from 'react';
 import type {
   AppSettings,
   AuditVerification,
@@ -26,7 +26,7 @@ function BusinessProfileForm({ profile }: { profile: BusinessProfile }) {
   const [draft, setDraft] = useState(draftFromProfile(profile));
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  const save = async (event: FormEvent) => {
+  const save = async (event: SyntheticEvent) => {
     event.preventDefault();
     setErrors({});
     const result = await call(kasuwa.business.update({ ...draft, state: draft.state as NigerianState }), {
@@ -49,10 +49,16 @@ function BusinessProfileForm({ profile }: { profile: BusinessProfile }) {
   );
 }
 
-function ReceiptSection({ settings, onSaved }: { settings: AppSettings; onSaved: (settings: AppSettings) => void }) {
+function ReceiptSection({
+  settings,
+  onSaved,
+}: {
+  settings: AppSettings;
+  onSaved: (settings: AppSettings) => void;
+}) {
   const [footer, setFooter] = useState(settings.receiptFooter);
   const showToast = useAppStore((state) => state.showToast);
-  const save = async (event: FormEvent) => {
+  const save = async (event: SyntheticEvent) => {
     event.preventDefault();
     const result = await call(kasuwa.settings.update({ receiptFooter: footer }));
     if (result.ok) {

@@ -25,7 +25,9 @@ export function SyncArea() {
           <dt>Waiting to send</dt>
           <dd>{status.pending}</dd>
           <dt>Last sync</dt>
-          <dd>{status.lastSyncAt === null ? 'Never' : new Date(status.lastSyncAt).toLocaleString('en-NG')}</dd>
+          <dd>
+            {status.lastSyncAt === null ? 'Never' : new Date(status.lastSyncAt).toLocaleString('en-NG')}
+          </dd>
         </dl>
         <p>{status.message}</p>
       </section>

@@ -38,7 +38,8 @@ export function BusinessFields({
 }) {
   const [phoneTouched, setPhoneTouched] = useState(false);
   const phone = parseNigerianPhone(draft.phone);
-  const phoneError = errors.phone ?? (phoneTouched && draft.phone !== '' && !phone.ok ? phone.error : undefined);
+  const phoneError =
+    errors.phone ?? (phoneTouched && draft.phone !== '' && !phone.ok ? phone.error : undefined);
   return (
     <>
       <TextField
@@ -77,7 +78,9 @@ export function BusinessFields({
         placeholder="0803 123 4567"
         required
         error={phoneError}
-        hint={phone.ok && phone.carrier !== null ? `${phone.carrier} number (it may have been ported)` : undefined}
+        hint={
+          phone.ok && phone.carrier !== null ? `${phone.carrier} number (it may have been ported)` : undefined
+        }
         onBlur={() => setPhoneTouched(true)}
         onChange={(event) => onChange({ ...draft, phone: event.target.value })}
       />

@@ -6,7 +6,11 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="assertive">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
+        <div
+          key={toast.id}
+          className={`toast toast-${toast.tone}`}
+          role={toast.tone === 'error' ? 'alert' : 'status'}
+        >
           <span>{toast.message}</span>
           <button type="button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
             ×

@@ -1,5 +1,5 @@
 /** What shows before the shop database is open: a passphrase to choose or enter, or an error. */
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { AppStatus } from '../../shared/contract';
 import { kasuwa } from '../bridge';
 import { TextField, fieldErrors } from '../components/Field';
@@ -11,7 +11,9 @@ export function ErrorScreen({ status }: { status: Extract<AppStatus, { state: 'e
       <div className="panel panel-error">
         <h1 id="error-title">{status.title}</h1>
         <p className="lead">{status.message}</p>
-        <p className="muted">Error code: {status.code}. Close Kasuwa when you are ready; your data has not been touched.</p>
+        <p className="muted">
+          Error code: {status.code}. Close Kasuwa when you are ready; your data has not been touched.
+        </p>
       </div>
     </main>
   );
@@ -24,7 +26,7 @@ export function PassphraseScreen({ status }: { status: Extract<AppStatus, { stat
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     setBusy(true);
     const result = status.firstRun
@@ -32,7 +34,8 @@ export function PassphraseScreen({ status }: { status: Extract<AppStatus, { stat
           onError: (error) => setErrors(fieldErrors(error.details)),
         })
       : await call(kasuwa.app.unlock({ passphrase }), {
-          onError: (error) => setErrors(error.code === 'wrong_passphrase' ? { passphrase: error.message } : {}),
+          onError: (error) =>
+            setErrors(error.code === 'wrong_passphrase' ? { passphrase: error.message } : {}),
         });
     setBusy(false);
     if (result.ok) setStatus(result.value);

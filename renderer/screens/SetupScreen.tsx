@@ -1,5 +1,5 @@
 /** First run: the business (name, state, phone) and the owner with a PIN. */
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { NigerianState } from '../../shared/states';
 import { kasuwa } from '../bridge';
 import { BusinessFields, businessErrors, draftFromProfile } from '../components/BusinessForm';
@@ -17,7 +17,7 @@ export function SetupScreen() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     if (pin !== pinAgain) {
       setErrors({ pinAgain: 'The two PINs are not the same' });
@@ -44,10 +44,17 @@ export function SetupScreen() {
     <main className="centered-screen" aria-labelledby="setup-title">
       <form className="panel panel-wide" onSubmit={(event) => void submit(event)}>
         <h1 id="setup-title">Set up your shop</h1>
-        <p className="lead">A few details and Kasuwa is ready to sell. You can change them later in Settings.</p>
+        <p className="lead">
+          A few details and Kasuwa is ready to sell. You can change them later in Settings.
+        </p>
         <fieldset>
           <legend>Your business</legend>
-          <BusinessFields draft={draft} errors={businessErrors(errors, 'business.')} onChange={setDraft} autoFocus />
+          <BusinessFields
+            draft={draft}
+            errors={businessErrors(errors, 'business.')}
+            onChange={setDraft}
+            autoFocus
+          />
         </fieldset>
         <fieldset>
           <legend>The owner</legend>

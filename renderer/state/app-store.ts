@@ -13,10 +13,10 @@ interface AppState {
   status: AppStatus | null;
   business: BusinessProfile | null;
   toasts: Toast[];
-  setStatus(status: AppStatus): void;
-  setBusiness(business: BusinessProfile | null): void;
-  showToast(tone: Toast['tone'], message: string): void;
-  dismissToast(id: number): void;
+  setStatus: (status: AppStatus) => void;
+  setBusiness: (business: BusinessProfile | null) => void;
+  showToast: (tone: Toast['tone'], message: string) => void;
+  dismissToast: (id: number) => void;
 }
 
 let nextToastId = 1;

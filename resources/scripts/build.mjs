@@ -24,12 +24,27 @@ const nodeTarget = {
   // drizzle's driver imports 'better-sqlite3'; Kasuwa ships the SQLCipher-capable build of it.
   alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' },
   // Native modules and Electron itself are loaded from node_modules at run time.
-  external: ['electron', 'electron-updater', 'better-sqlite3-multiple-ciphers', 'keytar', 'bufferutil', 'utf-8-validate'],
+  external: [
+    'electron',
+    'electron-updater',
+    'better-sqlite3-multiple-ciphers',
+    'keytar',
+    'bufferutil',
+    'utf-8-validate',
+  ],
 };
 
 await Promise.all([
-  esbuild({ ...nodeTarget, entryPoints: [path.join(root, 'main/index.ts')], outfile: path.join(out, 'main/index.js') }),
-  esbuild({ ...nodeTarget, entryPoints: [path.join(root, 'main/host/serve.ts')], outfile: path.join(out, 'host/serve.js') }),
+  esbuild({
+    ...nodeTarget,
+    entryPoints: [path.join(root, 'main/index.ts')],
+    outfile: path.join(out, 'main/index.js'),
+  }),
+  esbuild({
+    ...nodeTarget,
+    entryPoints: [path.join(root, 'main/host/serve.ts')],
+    outfile: path.join(out, 'host/serve.js'),
+  }),
   // A sandboxed preload may require only 'electron': everything else is bundled in.
   esbuild({
     ...nodeTarget,

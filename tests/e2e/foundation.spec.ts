@@ -96,7 +96,9 @@ test.describe('without a keychain', () => {
     await app.stop();
   });
 
-  test('the owner chooses a passphrase, and a wrong one is refused after a restart', async ({ page }, testInfo) => {
+  test('the owner chooses a passphrase, and a wrong one is refused after a restart', async ({
+    page,
+  }, testInfo) => {
     await page.goto(app.url);
     await expect(page.getByRole('heading', { name: 'Choose a passphrase for this shop' })).toBeVisible();
     await page.getByLabel('Passphrase', { exact: true }).fill('kasuwa-counter-1');

@@ -82,7 +82,11 @@ export class ShopRuntime {
         forcePassphrase: this.options.forcePassphrase ?? false,
       });
       if (resolution.kind === 'needs-passphrase') {
-        this.setStatus({ state: 'needs-passphrase', firstRun: resolution.firstRun, reason: resolution.reason });
+        this.setStatus({
+          state: 'needs-passphrase',
+          firstRun: resolution.firstRun,
+          reason: resolution.reason,
+        });
       } else {
         this.open(resolution.key, resolution.created, resolution.storage);
       }

@@ -87,9 +87,7 @@ export class AuditLog {
 
   list(limit: number, beforeSeq?: number): AuditEntry[] {
     const rows = this.db
-      .prepare(
-        `SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
-      )
+      .prepare(`SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
       .all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as AuditRow[];
     return rows.map((row) => ({
       seq: row.seq,
@@ -107,7 +105,9 @@ export class AuditLog {
     let expectedPrev = GENESIS_HASH;
     let expectedSeq = 1;
     let checkedRows = 0;
-    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log ORDER BY seq')
+      .iterate() as IterableIterator<AuditRow>;
     for (const row of rows) {
       const { hash, ...rest } = row;
       if (row.seq !== expectedSeq || row.prev_hash !== expectedPrev || rowHash(rest) !== hash) {

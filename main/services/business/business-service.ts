@@ -47,7 +47,10 @@ export class BusinessService {
     this.db.sqlite
       .transaction(() => {
         if (this.get() !== null) {
-          throw new KasuwaError('already_done', 'This shop is already set up. Change its details in Settings.');
+          throw new KasuwaError(
+            'already_done',
+            'This shop is already set up. Change its details in Settings.',
+          );
         }
         const at = this.now();
         const businessId = uuidv7(at);
@@ -58,7 +61,14 @@ export class BusinessService {
           .run();
         this.db.orm
           .insert(staff)
-          .values({ id: ownerId, name: input.ownerName, role: 'owner', pinHash, createdAt: at, updatedAt: at })
+          .values({
+            id: ownerId,
+            name: input.ownerName,
+            role: 'owner',
+            pinHash,
+            createdAt: at,
+            updatedAt: at,
+          })
           .run();
         this.audit.append({
           actorStaffId: ownerId,
@@ -85,7 +95,9 @@ export class BusinessService {
       .transaction(() => {
         const current = this.require();
         const next = { ...input, phone };
-        const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => current[key] !== next[key]);
+        const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
+          (key) => current[key] !== next[key],
+        );
         if (changed.length === 0) return;
         this.db.orm
           .update(businessProfile)

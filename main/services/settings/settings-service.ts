@@ -1,6 +1,6 @@
 /** Shop settings as typed values over the key/value settings table. */
 import type { z } from 'zod';
-import type { AppSettings, settingsPatchSchema } from '../../../shared/contract';
+import { settingsPatchSchema, type AppSettings } from '../../../shared/contract';
 import type { ShopDatabase } from '../../db/open';
 import { settings } from '../../db/schema';
 import type { AuditLog } from '../audit/audit-log';
@@ -22,23 +22,17 @@ export class SettingsService {
   ) {}
 
   get(): AppSettings {
-    const stored = Object.fromEntries(
-      this.db.orm
-        .select()
-        .from(settings)
-        .all()
-        .map((row) => [row.key, JSON.parse(row.value) as unknown]),
-    );
     const result: AppSettings = { ...DEFAULT_SETTINGS };
-    if (typeof stored.updateFeedUrl === 'string' || stored.updateFeedUrl === null) {
-      result.updateFeedUrl = stored.updateFeedUrl;
+    for (const row of this.db.orm.select().from(settings).all()) {
+      // A value written by a newer version, or damaged, falls back to the default.
+      const parsed = settingsPatchSchema.safeParse({ [row.key]: JSON.parse(row.value) as unknown });
+      if (parsed.success) Object.assign(result, parsed.data);
     }
-    if (typeof stored.receiptFooter === 'string') result.receiptFooter = stored.receiptFooter;
     return result;
   }
 
   update(patch: SettingsPatch, actorStaffId: string | null): AppSettings {
-    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    const entries = Object.entries(patch);
     if (entries.length > 0) {
       this.db.sqlite
         .transaction(() => {
@@ -47,7 +41,10 @@ export class SettingsService {
             this.db.orm
               .insert(settings)
               .values({ key, value: JSON.stringify(value), updatedAt: at })
-              .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value), updatedAt: at } })
+              .onConflictDoUpdate({
+                target: settings.key,
+                set: { value: JSON.stringify(value), updatedAt: at },
+              })
               .run();
           }
           this.audit.append({

@@ -28,7 +28,9 @@ export class StaffService {
     }
     throw new KasuwaError(
       'unauthorized',
-      roles === undefined ? 'That PIN is not right.' : `That PIN is not right, or it is not a ${roles.join(' or ')} PIN.`,
+      roles === undefined
+        ? 'That PIN is not right.'
+        : `That PIN is not right, or it is not a ${roles.join(' or ')} PIN.`,
     );
   }
 }

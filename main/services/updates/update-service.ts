@@ -24,4 +24,3 @@ export class NoUpdates implements UpdateService {
     return Promise.resolve(this.status());
   }
 }
-
