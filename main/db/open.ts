@@ -33,7 +33,8 @@ export function applyCipherKey(db: Database.Database, key: Buffer): void {
   if (key.length !== 32) throw new Error('A database key is 32 bytes');
   db.pragma(`cipher='sqlcipher'`);
   db.pragma('legacy=4');
-  db.pragma(`hexkey='${key.toString('hex')}'`);
+  // A raw 256-bit key (x'…'): it is random already, so SQLCipher's PBKDF2 (≈200 ms a start) is skipped.
+  db.pragma(`key="x'${key.toString('hex')}'"`);
 }
 
 export function openShopDatabase(file: string, options: OpenOptions): ShopDatabase {

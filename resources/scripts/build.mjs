@@ -56,5 +56,15 @@ await Promise.all([
     outfile: path.join(out, 'preload/index.js'),
   }),
   viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' }),
+  // `build.mjs bench` also bundles the benchmarks, which import main/ code like the app does.
+  ...(process.argv.includes('bench')
+    ? [
+        esbuild({
+          ...nodeTarget,
+          entryPoints: [path.join(root, 'tests/bench/run.ts')],
+          outfile: path.join(out, 'bench/run.js'),
+        }),
+      ]
+    : []),
 ]);
 process.stdout.write(`built Kasuwa ${version} into out/\n`);
