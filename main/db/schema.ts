@@ -3,7 +3,7 @@
  * `migrations/`; a shipped migration is never edited.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const businessProfile = sqliteTable(
   'business_profile',
@@ -69,4 +69,377 @@ export const auditLog = sqliteTable(
     hash: text('hash').notNull(),
   },
   (table) => [index('audit_log_entity').on(table.entity, table.entityId)],
+);
+
+// ── The counter: customers, products and stock, sales, loyalty, risk (issue 3) ─────────────
+// Facts are ledgers (stock_moves, sales, sale_lines, sale_payments, refunds, points_ledger,
+// customer_consents); the *_stats / product_stock tables are projections of them, written in
+// the same transaction, kept only so lists can sort and filter a million rows by index.
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    displayName: text('display_name').notNull(),
+    /** Lower-cased display name: the index behind prefix search and sorting by name. */
+    searchName: text('search_name').notNull(),
+    /** E.164. */
+    phone: text('phone').notNull(),
+    phoneNational: text('phone_national').notNull(),
+    carrier: text('carrier'),
+    whatsapp: text('whatsapp'),
+    email: text('email').notNull().default(''),
+    address: text('address').notNull().default(''),
+    state: text('state'),
+    lgaCity: text('lga_city').notNull().default(''),
+    kind: text('kind', { enum: ['individual', 'business'] })
+      .notNull()
+      .default('individual'),
+    /** JSON array of tags. */
+    tags: text('tags').notNull().default('[]'),
+    notes: text('notes').notNull().default(''),
+    /** JSON object of preferences, merged per key. */
+    preferences: text('preferences').notNull().default('{}'),
+    /** `MM-DD` or `YYYY-MM-DD`. */
+    birthday: text('birthday'),
+    archivedAt: integer('archived_at'),
+    mergedIntoId: text('merged_into_id'),
+    createdByStaffId: text('created_by_staff_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('customers_phone_unmerged')
+      .on(table.phone)
+      .where(sql`${table.mergedIntoId} IS NULL`),
+    index('customers_search_name').on(table.searchName),
+    index('customers_phone_national').on(table.phoneNational),
+    index('customers_birthday').on(table.birthday),
+    check('customers_kind_known', sql`${table.kind} in ('individual', 'business')`),
+  ],
+);
+
+export const customerStats = sqliteTable(
+  'customer_stats',
+  {
+    customerId: text('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    totalSpentKobo: integer('total_spent_kobo').notNull().default(0),
+    purchaseCount: integer('purchase_count').notNull().default(0),
+    lastPurchaseAt: integer('last_purchase_at'),
+    pointsBalance: integer('points_balance').notNull().default(0),
+    tier: text('tier', { enum: ['bronze', 'silver', 'gold', 'platinum'] })
+      .notNull()
+      .default('bronze'),
+  },
+  (table) => [
+    index('customer_stats_spent').on(table.totalSpentKobo),
+    index('customer_stats_last_purchase').on(table.lastPurchaseAt),
+    index('customer_stats_points').on(table.pointsBalance),
+  ],
+);
+
+export const customerConsents = sqliteTable(
+  'customer_consents',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    channel: text('channel', { enum: ['sms', 'whatsapp', 'email'] }).notNull(),
+    granted: integer('granted', { mode: 'boolean' }).notNull(),
+    /** Where the answer came from: counter, import, storefront, STOP reply … */
+    source: text('source').notNull(),
+    /** The words the customer agreed to (or the opt-out message). */
+    wording: text('wording').notNull().default(''),
+    staffId: text('staff_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('customer_consents_customer').on(table.customerId, table.channel, table.createdAt)],
+);
+
+export const customerPhoneChanges = sqliteTable(
+  'customer_phone_changes',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    oldPhone: text('old_phone').notNull(),
+    newPhone: text('new_phone').notNull(),
+    staffId: text('staff_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('customer_phone_changes_customer').on(table.customerId, table.createdAt)],
+);
+
+export const customerPaymentMethods = sqliteTable(
+  'customer_payment_methods',
+  {
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    method: text('method').notNull(),
+    firstUsedAt: integer('first_used_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.customerId, table.method] })],
+);
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    searchName: text('search_name').notNull(),
+    sku: text('sku'),
+    barcode: text('barcode'),
+    priceKobo: integer('price_kobo').notNull(),
+    costKobo: integer('cost_kobo').notNull().default(0),
+    category: text('category').notNull().default(''),
+    lowStockThreshold: integer('low_stock_threshold').notNull().default(0),
+    /** A small image as a data URL (resized before it is stored). */
+    image: text('image'),
+    archivedAt: integer('archived_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('products_sku').on(table.sku),
+    uniqueIndex('products_barcode').on(table.barcode),
+    index('products_search_name').on(table.searchName),
+    index('products_category').on(table.category),
+    check('products_price_not_negative', sql`${table.priceKobo} >= 0`),
+  ],
+);
+
+export const productStock = sqliteTable('product_stock', {
+  productId: text('product_id')
+    .primaryKey()
+    .references(() => products.id),
+  quantity: integer('quantity').notNull().default(0),
+});
+
+export const stockMoves = sqliteTable(
+  'stock_moves',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    kind: text('kind', { enum: ['sale', 'refund', 'void', 'adjustment', 'receive'] }).notNull(),
+    /** Signed: a sale is negative, a delivery received positive. */
+    quantity: integer('quantity').notNull(),
+    saleId: text('sale_id'),
+    refundId: text('refund_id'),
+    staffId: text('staff_id'),
+    note: text('note').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('stock_moves_product').on(table.productId, table.createdAt)],
+);
+
+export const sales = sqliteTable(
+  'sales',
+  {
+    id: text('id').primaryKey(),
+    /** Per counter: `<device code>-<number>`, printed on the receipt. */
+    receiptNumber: text('receipt_number').notNull().unique(),
+    deviceId: text('device_id').notNull(),
+    customerId: text('customer_id').references(() => customers.id),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    subtotalKobo: integer('subtotal_kobo').notNull(),
+    discountKobo: integer('discount_kobo').notNull().default(0),
+    totalKobo: integer('total_kobo').notNull(),
+    pointsEarned: integer('points_earned').notNull().default(0),
+    riskScore: integer('risk_score').notNull().default(0),
+    /** JSON array of sentences. */
+    riskReasons: text('risk_reasons').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    index('sales_created_at').on(table.createdAt),
+    index('sales_customer').on(table.customerId, table.createdAt),
+    index('sales_staff').on(table.staffId, table.createdAt),
+    check('sales_total_not_negative', sql`${table.totalKobo} >= 0`),
+  ],
+);
+
+export const saleLines = sqliteTable(
+  'sale_lines',
+  {
+    id: text('id').primaryKey(),
+    saleId: text('sale_id')
+      .notNull()
+      .references(() => sales.id),
+    lineNo: integer('line_no').notNull(),
+    productId: text('product_id').references(() => products.id),
+    name: text('name').notNull(),
+    unitPriceKobo: integer('unit_price_kobo').notNull(),
+    quantity: integer('quantity').notNull(),
+    discountKobo: integer('discount_kobo').notNull().default(0),
+    totalKobo: integer('total_kobo').notNull(),
+  },
+  (table) => [
+    uniqueIndex('sale_lines_sale').on(table.saleId, table.lineNo),
+    index('sale_lines_product').on(table.productId),
+    check('sale_lines_quantity_positive', sql`${table.quantity} > 0`),
+  ],
+);
+
+export const salePayments = sqliteTable(
+  'sale_payments',
+  {
+    id: text('id').primaryKey(),
+    saleId: text('sale_id')
+      .notNull()
+      .references(() => sales.id),
+    method: text('method', { enum: ['cash', 'transfer', 'card', 'ussd', 'points'] }).notNull(),
+    amountKobo: integer('amount_kobo').notNull(),
+    /** Cash handed over; the change is tendered minus amount. */
+    tenderedKobo: integer('tendered_kobo'),
+    changeKobo: integer('change_kobo').notNull().default(0),
+    reference: text('reference').notNull().default(''),
+    pointsUsed: integer('points_used').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    index('sale_payments_sale').on(table.saleId),
+    index('sale_payments_method').on(table.method, table.createdAt),
+    check('sale_payments_amount_positive', sql`${table.amountKobo} > 0`),
+  ],
+);
+
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    id: text('id').primaryKey(),
+    saleId: text('sale_id')
+      .notNull()
+      .references(() => sales.id),
+    kind: text('kind', { enum: ['refund', 'void'] }).notNull(),
+    amountKobo: integer('amount_kobo').notNull(),
+    /** How the money went back to the customer. */
+    method: text('method', { enum: ['cash', 'transfer', 'card', 'ussd', 'points'] }).notNull(),
+    reason: text('reason').notNull(),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    approvedByStaffId: text('approved_by_staff_id')
+      .notNull()
+      .references(() => staff.id),
+    pointsReversed: integer('points_reversed').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('refunds_sale').on(table.saleId), index('refunds_created_at').on(table.createdAt)],
+);
+
+export const refundLines = sqliteTable(
+  'refund_lines',
+  {
+    id: text('id').primaryKey(),
+    refundId: text('refund_id')
+      .notNull()
+      .references(() => refunds.id),
+    saleLineId: text('sale_line_id')
+      .notNull()
+      .references(() => saleLines.id),
+    quantity: integer('quantity').notNull(),
+    amountKobo: integer('amount_kobo').notNull(),
+  },
+  (table) => [
+    index('refund_lines_refund').on(table.refundId),
+    index('refund_lines_sale_line').on(table.saleLineId),
+  ],
+);
+
+export const pointsLedger = sqliteTable(
+  'points_ledger',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    delta: integer('delta').notNull(),
+    kind: text('kind', { enum: ['earn', 'redeem', 'refund', 'adjust', 'merge'] }).notNull(),
+    saleId: text('sale_id'),
+    refundId: text('refund_id'),
+    note: text('note').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('points_ledger_customer').on(table.customerId, table.createdAt)],
+);
+
+/** Events campaigns react to (tier upgrades, …). */
+export const loyaltyEvents = sqliteTable(
+  'loyalty_events',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    kind: text('kind', { enum: ['tier_change'] }).notNull(),
+    fromTier: text('from_tier').notNull(),
+    toTier: text('to_tier').notNull(),
+    saleId: text('sale_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('loyalty_events_created_at').on(table.createdAt)],
+);
+
+export const riskReviews = sqliteTable(
+  'risk_reviews',
+  {
+    saleId: text('sale_id')
+      .primaryKey()
+      .references(() => sales.id),
+    status: text('status', { enum: ['open', 'cleared', 'confirmed'] })
+      .notNull()
+      .default('open'),
+    note: text('note').notNull().default(''),
+    reviewedByStaffId: text('reviewed_by_staff_id'),
+    reviewedAt: integer('reviewed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('risk_reviews_status').on(table.status, table.createdAt)],
+);
+
+/** A closed day: what the drawer should hold and what was counted. */
+export const zReports = sqliteTable(
+  'z_reports',
+  {
+    id: text('id').primaryKey(),
+    fromAt: integer('from_at').notNull(),
+    toAt: integer('to_at').notNull(),
+    expectedCashKobo: integer('expected_cash_kobo').notNull(),
+    countedCashKobo: integer('counted_cash_kobo').notNull(),
+    /** JSON of the report as printed. */
+    totals: text('totals').notNull(),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('z_reports_to_at').on(table.toAt)],
+);
+
+/** Local writes waiting to be pushed to the sync server, committed with the write itself. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    mutationId: text('mutation_id').notNull().unique(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    op: text('op').notNull(),
+    /** JSON of the mutation. */
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+    pushedAt: integer('pushed_at'),
+  },
+  (table) => [index('outbox_unpushed').on(table.pushedAt, table.seq)],
 );
