@@ -6,7 +6,7 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: '../out/renderer',
+    outDir: `../${process.env.KASUWA_OUT_DIR ?? 'out'}/renderer`,
     emptyOutDir: true,
     target: 'chrome130',
     // No inline scripts: the CSP allows only 'self'.

@@ -8,6 +8,7 @@ import { loadMigrations } from './db/migrate';
 import { createDispatch } from './ipc/handler';
 import { createHandlerTable } from './ipc/index';
 import { forwardEvents, registerIpcHandlers } from './platform/ipc';
+import { printReceipt } from './platform/printing';
 import { loadKeychain } from './platform/keychain';
 import { ElectronUpdates } from './platform/updater';
 import { createMainWindow, hardenWebContents, registerAppScheme, serveRenderer } from './platform/window';
@@ -46,7 +47,10 @@ async function start(): Promise<void> {
     feedUrl: () =>
       runtime.status().state === 'ready' ? runtime.require().settings.get().updateFeedUrl : null,
   });
-  registerIpcHandlers(createDispatch(createHandlerTable({ runtime, updates }), log), log);
+  registerIpcHandlers(
+    createDispatch(createHandlerTable({ runtime, updates, events, print: (paper) => printReceipt(() => mainWindow, paper) }), log),
+    log,
+  );
   forwardEvents(events, () => mainWindow);
   hardenWebContents();
   serveRenderer(path.join(appRoot, 'out', 'renderer'));

@@ -3,7 +3,11 @@
  * the main-process handlers and the browser host are all derived from these two tables.
  */
 import { z } from 'zod';
+import { customerChannels } from './channels/customers';
 import { foundationChannels } from './channels/foundation';
+import { productChannels } from './channels/products';
+import { reportChannels } from './channels/reports';
+import { saleChannels } from './channels/sales';
 import type { AppStatus, UpdateStatus } from './channels/foundation';
 import type { Envelope } from './errors';
 
@@ -16,6 +20,10 @@ export * from './channels/sales';
 
 export const channels = {
   ...foundationChannels,
+  ...customerChannels,
+  ...productChannels,
+  ...saleChannels,
+  ...reportChannels,
 } as const;
 
 /** The one IPC channel that carries events from main to the renderer. */

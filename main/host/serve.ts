@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadMigrations } from '../db/migrate';
 import { createDispatch } from '../ipc/handler';
 import { createHandlerTable } from '../ipc/index';
+import { printInBrowser } from '../ipc/sales';
 import { loadKeychain } from '../platform/keychain';
 import { EventBus } from '../services/app/event-bus';
 import { createLog } from '../services/app/log';
@@ -42,13 +43,13 @@ async function main(): Promise<void> {
   const updates = new NoUpdates(
     'Browser mode runs from the installed copy; the desktop app installs updates.',
   );
-  const dispatch = createDispatch(createHandlerTable({ runtime, updates }), log);
+  const dispatch = createDispatch(createHandlerTable({ runtime, updates, events, print: printInBrowser }), log);
   await runtime.start();
   const host = await startHost({
     dispatch,
     events,
     log,
-    rendererDir: path.join(root, 'out', 'renderer'),
+    rendererDir: path.resolve(__dirname, '..', 'renderer'),
     token: randomBytes(24).toString('base64url'),
     port,
   });

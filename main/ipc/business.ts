@@ -6,7 +6,13 @@ export function businessHandlers(
   runtime: ShopRuntime,
 ): Pick<
   HandlerTable,
-  'business:get' | 'business:setup' | 'business:update' | 'staff:list' | 'staff:verifyPin'
+  | 'business:get'
+  | 'business:setup'
+  | 'business:update'
+  | 'staff:list'
+  | 'staff:verifyPin'
+  | 'staff:create'
+  | 'staff:setActive'
 > {
   return {
     'business:get': () => runtime.require().business.get(),
@@ -14,5 +20,7 @@ export function businessHandlers(
     'business:update': (input) => runtime.require().business.update(input, null),
     'staff:list': () => runtime.require().staff.list(),
     'staff:verifyPin': ({ pin }) => runtime.require().staff.verifyPin(pin),
+    'staff:create': (input) => runtime.require().staff.create(input),
+    'staff:setActive': ({ id, active, ownerPin }) => runtime.require().staff.setActive(id, active, ownerPin),
   };
 }

@@ -9,7 +9,8 @@ import { build as viteBuild } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const out = path.join(root, 'out');
+// KASUWA_OUT_DIR lets two builds (say, two people's checks) live side by side.
+const out = path.resolve(root, process.env.KASUWA_OUT_DIR ?? 'out');
 
 await rm(out, { recursive: true, force: true });
 

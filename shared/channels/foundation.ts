@@ -107,6 +107,16 @@ export const foundationChannels = {
   'business:update': channel<BusinessProfile>()(businessInputSchema),
   'staff:list': channel<StaffMember[]>()(noInput),
   'staff:verifyPin': channel<StaffMember>()(z.object({ pin })),
+  'staff:create': channel<StaffMember>()(
+    z.object({
+      name: personName,
+      role: z.enum(['manager', 'cashier']),
+      pin,
+      /** Only the owner adds staff. */
+      ownerPin: pin,
+    }),
+  ),
+  'staff:setActive': channel<StaffMember>()(z.object({ id: z.uuid(), active: z.boolean(), ownerPin: pin })),
   'settings:get': channel<AppSettings>()(noInput),
   'settings:update': channel<AppSettings>()(settingsPatchSchema),
   'audit:list': channel<AuditEntry[]>()(

@@ -19,16 +19,67 @@ import { openShopDatabase, type ShopDatabase } from '../../db/open';
 import { AuditLog } from '../audit/audit-log';
 import { BusinessService } from '../business/business-service';
 import { SettingsService } from '../settings/settings-service';
+import { CustomerCsv } from '../customers/customer-csv';
+import { CustomerService } from '../customers/customer-service';
+import { CustomerStats } from '../customers/customer-stats';
+import { LoyaltyService } from '../loyalty/loyalty-service';
+import { ProductService } from '../products/product-service';
+import { ReportService } from '../reports/report-service';
+import { RiskService } from '../risk/risk-service';
+import { SaleService } from '../sales/sale-service';
+import { TillSession } from '../sales/till-session';
 import { StaffService } from '../staff/staff-service';
+import { Outbox } from '../sync/outbox';
 import type { EventBus } from './event-bus';
 import type { Log } from './log';
 
 export interface ShopServices {
   db: ShopDatabase;
   audit: AuditLog;
+  outbox: Outbox;
   business: BusinessService;
   staff: StaffService;
   settings: SettingsService;
+  loyalty: LoyaltyService;
+  customers: CustomerService;
+  customerCsv: CustomerCsv;
+  products: ProductService;
+  till: TillSession;
+  risk: RiskService;
+  sales: SaleService;
+  reports: ReportService;
+}
+
+/** Builds every domain service on an open database; the one place they are constructed. */
+export function createShopServices(db: ShopDatabase, now: () => number): ShopServices {
+  const audit = new AuditLog(db.sqlite, now);
+  const outbox = new Outbox(db.sqlite, now);
+  const business = new BusinessService(db, audit, now);
+  const staff = new StaffService(db, audit, now);
+  const settings = new SettingsService(db, audit, now);
+  const loyalty = new LoyaltyService(db, settings, audit);
+  const stats = new CustomerStats(db.sqlite);
+  const customers = new CustomerService({ db, audit, outbox, stats, loyalty, now });
+  const products = new ProductService({ db, audit, outbox, now });
+  const till = new TillSession(staff);
+  const risk = new RiskService({ db, audit, staff, now });
+  const sales = new SaleService({ db, audit, outbox, stats, loyalty, staff, settings, business, risk, now });
+  return {
+    db,
+    audit,
+    outbox,
+    business,
+    staff,
+    settings,
+    loyalty,
+    customers,
+    customerCsv: new CustomerCsv({ db, customers, now }),
+    products,
+    till,
+    risk,
+    sales,
+    reports: new ReportService({ db, audit, staff, now }),
+  };
 }
 
 export interface RuntimeOptions {
@@ -136,15 +187,7 @@ export class ShopRuntime {
   private open(key: Buffer, create: boolean, storage: KeyStorage): void {
     try {
       const db = openShopDatabase(this.databaseFile, { key, create, migrations: this.options.migrations });
-      const now = this.options.now ?? Date.now;
-      const audit = new AuditLog(db.sqlite, now);
-      this.services = {
-        db,
-        audit,
-        business: new BusinessService(db, audit, now),
-        staff: new StaffService(db),
-        settings: new SettingsService(db, audit, now),
-      };
+      this.services = createShopServices(db, this.options.now ?? Date.now);
       this.keyStorage = storage;
       this.options.log.info('database open', { file: this.databaseFile, storage, created: create });
       this.setStatus({

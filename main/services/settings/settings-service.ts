@@ -1,6 +1,8 @@
 /** Shop settings as typed values over the key/value settings table. */
-import type { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { settingsPatchSchema, type AppSettings } from '../../../shared/contract';
+import { uuidv7 } from '../../../shared/ids';
 import type { ShopDatabase } from '../../db/open';
 import { settings } from '../../db/schema';
 import type { AuditLog } from '../audit/audit-log';
@@ -9,6 +11,9 @@ export const DEFAULT_SETTINGS: AppSettings = {
   updateFeedUrl: null,
   receiptFooter: 'Thank you for shopping with us!',
 };
+
+const deviceSchema = z.object({ deviceId: z.string(), receiptPrefix: z.string() });
+export type DeviceIdentity = z.infer<typeof deviceSchema>;
 
 type SettingsPatch = z.output<typeof settingsPatchSchema>;
 
@@ -36,17 +41,7 @@ export class SettingsService {
     if (entries.length > 0) {
       this.db.sqlite
         .transaction(() => {
-          const at = this.now();
-          for (const [key, value] of entries) {
-            this.db.orm
-              .insert(settings)
-              .values({ key, value: JSON.stringify(value), updatedAt: at })
-              .onConflictDoUpdate({
-                target: settings.key,
-                set: { value: JSON.stringify(value), updatedAt: at },
-              })
-              .run();
-          }
+          for (const [key, value] of entries) this.writeValue(key, value);
           this.audit.append({
             actorStaffId,
             action: 'settings.update',
@@ -60,6 +55,37 @@ export class SettingsService {
     const current = this.get();
     for (const listener of this.listeners) listener(current);
     return current;
+  }
+
+  /** A value kept under `key` by another service (loyalty rules, this counter's identity). */
+  readValue(key: string): unknown {
+    const row = this.db.orm.select().from(settings).where(eq(settings.key, key)).get();
+    return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+  }
+
+  /** Writes `key` in the caller's transaction (with the caller's audit row), or in its own. */
+  writeValue(key: string, value: unknown): void {
+    const json = JSON.stringify(value);
+    const at = this.now();
+    this.db.orm
+      .insert(settings)
+      .values({ key, value: json, updatedAt: at })
+      .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: at } })
+      .run();
+  }
+
+  /** This counter's id and the prefix of its receipt numbers, made once on first use. */
+  device(): DeviceIdentity {
+    return this.db.sqlite
+      .transaction(() => {
+        const stored = deviceSchema.safeParse(this.readValue('device'));
+        if (stored.success) return stored.data;
+        const deviceId = uuidv7(this.now());
+        const identity = { deviceId, receiptPrefix: deviceId.slice(-4).toUpperCase() };
+        this.writeValue('device', identity);
+        return identity;
+      })
+      .immediate();
   }
 
   onChange(listener: (settings: AppSettings) => void): () => void {
