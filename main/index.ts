@@ -48,7 +48,15 @@ async function start(): Promise<void> {
       runtime.status().state === 'ready' ? runtime.require().settings.get().updateFeedUrl : null,
   });
   registerIpcHandlers(
-    createDispatch(createHandlerTable({ runtime, updates, events, print: (paper) => printReceipt(() => mainWindow, paper) }), log),
+    createDispatch(
+      createHandlerTable({
+        runtime,
+        updates,
+        events,
+        print: (paper) => printReceipt(() => mainWindow, paper),
+      }),
+      log,
+    ),
     log,
   );
   forwardEvents(events, () => mainWindow);

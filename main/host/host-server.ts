@@ -29,7 +29,8 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+// Large enough for a customer CSV import (the contract caps a file at 30 MB).
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 function sameToken(given: string | null, expected: string): boolean {
   if (given === null) return false;

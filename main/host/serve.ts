@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   const updates = new NoUpdates(
     'Browser mode runs from the installed copy; the desktop app installs updates.',
   );
-  const dispatch = createDispatch(createHandlerTable({ runtime, updates, events, print: printInBrowser }), log);
+  const dispatch = createDispatch(
+    createHandlerTable({ runtime, updates, events, print: printInBrowser }),
+    log,
+  );
   await runtime.start();
   const host = await startHost({
     dispatch,

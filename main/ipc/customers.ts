@@ -28,9 +28,11 @@ export function customerHandlers(deps: {
     'customers:consentHistory': ({ id }) => deps.customers().consentHistory(id),
     'customers:importPreview': ({ csv }) => deps.csv().preview(csv),
     'customers:import': (input) =>
-      deps.csv().import(input, staffId(), (done, total) =>
-        deps.events.emit('progress', { taskId: input.taskId, label: 'Importing customers', done, total }),
-      ),
+      deps
+        .csv()
+        .import(input, staffId(), (done, total) =>
+          deps.events.emit('progress', { taskId: input.taskId, label: 'Importing customers', done, total }),
+        ),
     'customers:exportCsv': ({ offset, limit }) => deps.csv().exportPage(offset, limit),
   };
 }

@@ -18,6 +18,7 @@ export function productHandlers(deps: {
     'products:update': (input) => deps.products().update(input, staffId()),
     'products:archive': ({ id, archived }) => deps.products().archive(id, archived, staffId()),
     'products:adjustStock': (input) => deps.products().adjustStock(input, staffId()),
-    'products:stockMoves': ({ productId, offset, limit }) => deps.products().stockMoves(productId, offset, limit),
+    'products:stockMoves': ({ productId, offset, limit }) =>
+      deps.products().stockMoves(productId, offset, limit),
   };
 }

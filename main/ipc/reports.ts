@@ -17,6 +17,7 @@ export function reportHandlers(deps: {
     'reports:byCashier': ({ from, to }) => deps.reports().byCashier(from, to),
     'reports:topCustomers': ({ from, to, limit }) => deps.reports().topCustomers(from, to, limit),
     'reports:topProducts': ({ from, to, limit }) => deps.reports().topProducts(from, to, limit),
-    'reports:exportSalesCsv': ({ from, to, offset, limit }) => deps.reports().exportSalesCsv(from, to, offset, limit),
+    'reports:exportSalesCsv': ({ from, to, offset, limit }) =>
+      deps.reports().exportSalesCsv(from, to, offset, limit),
   };
 }

@@ -6,14 +6,20 @@ import type { SaleService } from '../services/sales/sale-service';
 import type { TillSession } from '../services/sales/till-session';
 import type { HandlerTable } from './handler';
 
-type SaleChannel = Extract<keyof HandlerTable, `${'till' | 'sales' | 'loyalty' | 'risk' | 'printing'}:${string}`>;
+type SaleChannel = Extract<
+  keyof HandlerTable,
+  `${'till' | 'sales' | 'loyalty' | 'risk' | 'printing'}:${string}`
+>;
 
 /** Printing lives in the platform: Electron prints the window, the browser host cannot. */
 export type PrintReceipt = (paper: '80mm' | 'a4') => Promise<void>;
 
 export const printInBrowser: PrintReceipt = () =>
   Promise.reject(
-    new KasuwaError('unavailable', 'Printing from Kasuwa itself needs the desktop app; use the browser print.'),
+    new KasuwaError(
+      'unavailable',
+      'Printing from Kasuwa itself needs the desktop app; use the browser print.',
+    ),
   );
 
 export function saleHandlers(deps: {

@@ -21,7 +21,8 @@ export function printReceipt(window: () => BrowserWindow | null, paper: '80mm' |
       { silent: false, printBackground: false, pageSize: PAGE_SIZES[paper], margins: { marginType: 'none' } },
       (success, reason) => {
         if (success || reason === 'cancelled') resolve();
-        else reject(new KasuwaError('unavailable', `The receipt did not print: ${reason}. Check the printer.`));
+        else
+          reject(new KasuwaError('unavailable', `The receipt did not print: ${reason}. Check the printer.`));
       },
     );
   });

@@ -63,7 +63,19 @@ export function createShopServices(db: ShopDatabase, now: () => number): ShopSer
   const products = new ProductService({ db, audit, outbox, now });
   const till = new TillSession(staff);
   const risk = new RiskService({ db, audit, staff, now });
-  const sales = new SaleService({ db, audit, outbox, stats, loyalty, staff, settings, business, risk, now });
+  const sales = new SaleService({
+    db,
+    audit,
+    outbox,
+    stats,
+    loyalty,
+    products,
+    staff,
+    settings,
+    business,
+    risk,
+    now,
+  });
   return {
     db,
     audit,
@@ -73,7 +85,7 @@ export function createShopServices(db: ShopDatabase, now: () => number): ShopSer
     settings,
     loyalty,
     customers,
-    customerCsv: new CustomerCsv({ db, customers, now }),
+    customerCsv: new CustomerCsv({ db, audit, outbox, now }),
     products,
     till,
     risk,

@@ -1,0 +1,235 @@
+/**
+ * Counter figures on the 1M customers / 1M sales shop: customer search in the service and
+ * through the browser host, recording a sale (lines, payments, stock, points, audit, outbox,
+ * synchronous=FULL), a 100k-row CSV import, the end-of-day and month reports, and memory.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { loadMigrations } from '../../main/db/migrate';
+import { openShopDatabase } from '../../main/db/open';
+import { createShopServices } from '../../main/services/app/runtime';
+import { uuidv7 } from '../../shared/ids';
+import { lagosDay, lagosDayRange } from '../../shared/lagos-time';
+import {
+  BENCH_PASSPHRASE,
+  CUSTOMERS,
+  OWNER_PIN,
+  benchFirstNames,
+  benchPhone,
+  openBenchShop,
+} from './counter-data';
+import { percentile, progress, round, type Figures } from './figures';
+
+/** Queries a cashier types: phone fragments in several written forms, and name prefixes. */
+function searchQueries(count: number): string[] {
+  const names = benchFirstNames();
+  const queries: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const phone = benchPhone((i * 104_729) % CUSTOMERS);
+    switch (i % 5) {
+      case 0:
+        queries.push(phone.slice(0, 4) + ' ' + phone.slice(4, 7));
+        break;
+      case 1:
+        queries.push(`+234 ${phone.slice(1, 4)} ${phone.slice(4, 8)}`);
+        break;
+      case 2:
+        queries.push(phone.slice(5, 10));
+        break;
+      case 3:
+        queries.push((names[i % names.length] ?? 'Ada').slice(0, 2 + (i % 3)));
+        break;
+      default:
+        queries.push((names[(i * 7) % names.length] ?? 'Emeka').toLowerCase());
+    }
+  }
+  return queries;
+}
+
+async function hostSearch(dataDir: string, queries: string[]): Promise<number[]> {
+  const child = spawn(process.execPath, [path.resolve('out/host/serve.js')], {
+    env: { ...process.env, KASUWA_DATA_DIR: dataDir, KASUWA_PORT: '0', KASUWA_KEYCHAIN: 'off' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /Kasuwa is running at (\S+)/.exec(out);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`browser host exited with ${String(code)}`)));
+    });
+    const page = new URL(url);
+    const ws = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token') ?? ''}`);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    let nextId = 1;
+    const request = (channel: string, input: unknown) =>
+      new Promise<unknown>((resolve) => {
+        const id = nextId++;
+        const onMessage = (data: Buffer) => {
+          const frame = JSON.parse(data.toString()) as { type: string; id?: number; envelope?: unknown };
+          if (frame.type === 'result' && frame.id === id) {
+            ws.off('message', onMessage);
+            resolve(frame.envelope);
+          }
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ id, channel, input }));
+      });
+    const unlocked = (await request('app:unlock', { passphrase: BENCH_PASSPHRASE })) as { ok: boolean };
+    if (!unlocked.ok) throw new Error('the browser host did not unlock the bench database');
+    const samples: number[] = [];
+    for (const [i, query] of queries.entries()) {
+      const started = performance.now();
+      const answer = (await request('customers:search', { query, limit: 50 })) as { ok: boolean };
+      if (!answer.ok) throw new Error(`search failed through the host: ${JSON.stringify(answer)}`);
+      if (i >= 20) samples.push(performance.now() - started);
+    }
+    ws.close();
+    return samples;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function csvOf100k(): string {
+  const rows = ['First Name,Last Name,Phone,State,Email,Tags'];
+  for (let i = 0; i < 100_000; i += 1) {
+    rows.push(`Import${i},Customer,${benchPhone(CUSTOMERS + i)},Lagos,import${i}@example.com,imported`);
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+export async function counterFigures(): Promise<Figures> {
+  const now = Date.now();
+  const bench = await openBenchShop(now);
+  const shop = createShopServices(bench.db, Date.now);
+
+  progress('customer search in the service');
+  const queries = searchQueries(600);
+  const serviceSamples: number[] = [];
+  for (const [i, query] of queries.entries()) {
+    const started = performance.now();
+    shop.customers.search({ query, limit: 50, includeArchived: false });
+    if (i >= 20) serviceSamples.push(performance.now() - started);
+  }
+
+  progress('recording sales');
+  const cashier = shop.till.signIn(OWNER_PIN);
+  const saleSamples: number[] = [];
+  for (let i = 0; i < 400; i += 1) {
+    const productId = bench.productIds[i % bench.productIds.length] ?? '';
+    const price = shop.products.get(productId).priceKobo;
+    const customerId = bench.customerIds((i * 7_919) % CUSTOMERS);
+    const started = performance.now();
+    shop.sales.record(
+      {
+        saleId: uuidv7(),
+        lines: [{ productId, quantity: 2, discountKobo: 0 }],
+        customerId,
+        payments: [
+          { method: 'cash', amountKobo: price, tenderedKobo: price, reference: '' },
+          { method: 'transfer', amountKobo: price, reference: 'TRF' },
+        ],
+      },
+      cashier,
+    );
+    if (i >= 20) saleSamples.push(performance.now() - started);
+  }
+
+  progress('end-of-day and month reports');
+  const lastSaleAt = (
+    bench.db.sqlite
+      .prepare('SELECT max(created_at) AS at FROM sales WHERE device_id = ?')
+      .get('bench-device') as { at: number }
+  ).at;
+  const busyDay = lagosDay(lastSaleAt - 86_400_000);
+  const eodSamples: number[] = [];
+  for (let i = 0; i < 7; i += 1) {
+    const started = performance.now();
+    shop.reports.endOfDay(busyDay);
+    eodSamples.push(performance.now() - started);
+  }
+  const monthTo = lagosDayRange(busyDay).to;
+  const monthFrom = monthTo - 30 * 86_400_000;
+  const monthSamples: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    shop.reports.salesByPeriod(monthFrom, monthTo, 'day');
+    shop.reports.byMethod(monthFrom, monthTo);
+    shop.reports.byCashier(monthFrom, monthTo);
+    monthSamples.push(performance.now() - started);
+  }
+  bench.db.close();
+
+  progress('customer search through the browser host');
+  const hostSamples = await hostSearch(bench.dataDir, queries.slice(0, 400));
+
+  progress('importing 100,000 customers from CSV');
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'kasuwa-bench-csv-'));
+  let importSeconds: number;
+  try {
+    const db = openShopDatabase(path.join(scratch, 'kasuwa.db'), {
+      key: Buffer.alloc(32, 9),
+      create: true,
+      migrations: loadMigrations(path.resolve('migrations')),
+    });
+    const fresh = createShopServices(db, Date.now);
+    const csv = csvOf100k();
+    const started = performance.now();
+    const report = await fresh.customerCsv.import(
+      {
+        csv,
+        hasHeader: true,
+        taskId: 'bench',
+        mapping: { firstName: 0, lastName: 1, phone: 2, state: 3, email: 4, tags: 5 },
+      },
+      null,
+      () => undefined,
+    );
+    importSeconds = (performance.now() - started) / 1000;
+    if (report.imported !== 100_000) {
+      throw new Error(
+        `CSV import kept ${report.imported} of 100,000 rows: ${JSON.stringify(report.rejected.slice(0, 3))}`,
+      );
+    }
+    db.close();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  global.gc?.();
+  const rssMb = process.memoryUsage().rss / (1024 * 1024);
+  const ms = (value: number) => round(value, 3);
+  return {
+    customer_search_p50_ms: { value: ms(percentile(serviceSamples, 50)), unit: 'ms', better: 'lower' },
+    customer_search_p95_ms: {
+      value: ms(percentile(serviceSamples, 95)),
+      unit: 'ms',
+      better: 'lower',
+      target: 10,
+    },
+    customer_search_host_p50_ms: { value: ms(percentile(hostSamples, 50)), unit: 'ms', better: 'lower' },
+    customer_search_host_p95_ms: {
+      value: ms(percentile(hostSamples, 95)),
+      unit: 'ms',
+      better: 'lower',
+      target: 25,
+    },
+    sale_record_p50_ms: { value: ms(percentile(saleSamples, 50)), unit: 'ms', better: 'lower' },
+    sale_record_p95_ms: { value: ms(percentile(saleSamples, 95)), unit: 'ms', better: 'lower', target: 20 },
+    csv_import_100k_s: { value: round(importSeconds), unit: 's', better: 'lower', target: 15 },
+    report_eod_ms: { value: ms(percentile(eodSamples, 50)), unit: 'ms', better: 'lower', target: 500 },
+    report_month_ms: { value: ms(percentile(monthSamples, 50)), unit: 'ms', better: 'lower', target: 500 },
+    main_rss_mb: { value: round(rssMb, 1), unit: 'MB', better: 'lower', target: 300 },
+  };
+}
