@@ -1,18 +1,18 @@
-import { AreaHeader, ComingNext } from '../components/AreaHeader';
+import { Route, Routes } from 'react-router';
+import { CustomerBook } from './customers/CustomerBook';
+import { CustomerForm } from './customers/CustomerForm';
+import { CustomerProfile } from './customers/CustomerProfile';
+import { ImportWizard } from './customers/ImportWizard';
+import '../customers.css';
 
 export function CustomersArea() {
   return (
-    <>
-      <AreaHeader title="Customers">
-        Your customer book: numbers, loyalty points, tiers and purchase history.
-      </AreaHeader>
-      <ComingNext
-        items={[
-          'Find anyone by any part of their phone number or name as you type',
-          'Carrier and WhatsApp for every number, written any way',
-          'CSV import with a report of every rejected row, and CSV export',
-        ]}
-      />
-    </>
+    <Routes>
+      <Route index element={<CustomerBook />} />
+      <Route path="new" element={<CustomerForm />} />
+      <Route path="import" element={<ImportWizard />} />
+      <Route path=":id" element={<CustomerProfile />} />
+      <Route path=":id/edit" element={<CustomerForm />} />
+    </Routes>
   );
 }

@@ -1,17 +1,40 @@
-import { AreaHeader, ComingNext } from '../components/AreaHeader';
+import { NavLink, Route, Routes } from 'react-router';
+import { AreaHeader } from '../components/AreaHeader';
+import { EndOfDay, Reports, RiskQueue } from './sell/Books';
+import { Products } from './sell/Products';
+import { SaleView, SalesList } from './sell/Sales';
+import { Till } from './sell/Till';
+import '../sell.css';
+
+const TABS = [
+  { to: '/sell', label: 'Till', end: true },
+  { to: '/sell/sales', label: 'Sales', end: false },
+  { to: '/sell/products', label: 'Products', end: false },
+  { to: '/sell/day', label: 'End of day', end: false },
+  { to: '/sell/reports', label: 'Reports', end: false },
+  { to: '/sell/risk', label: 'Risk review', end: false },
+];
 
 export function SellArea() {
   return (
     <>
-      <AreaHeader title="Sell">Ring up sales at the counter, take payment and print the receipt.</AreaHeader>
-      <ComingNext
-        items={[
-          'Barcode and keyboard search to add items, with quantities and line discounts',
-          'Cash (with change), transfer, card, USSD and split payments',
-          '80 mm and A4 receipts, and a text receipt to share on WhatsApp',
-          'Refunds with a manager PIN, and the end-of-day Z-report',
-        ]}
-      />
+      <AreaHeader title="Sell" />
+      <nav className="tabs no-print" aria-label="Sell">
+        {TABS.map((tab) => (
+          <NavLink key={tab.to} to={tab.to} end={tab.end}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Routes>
+        <Route index element={<Till />} />
+        <Route path="sales" element={<SalesList />} />
+        <Route path="sales/:id" element={<SaleView />} />
+        <Route path="products" element={<Products />} />
+        <Route path="day" element={<EndOfDay />} />
+        <Route path="reports" element={<Reports />} />
+        <Route path="risk" element={<RiskQueue />} />
+      </Routes>
     </>
   );
 }

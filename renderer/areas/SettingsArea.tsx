@@ -4,14 +4,17 @@ import type {
   AppSettings,
   AuditVerification,
   BusinessProfile,
+  LoyaltyRules,
   StaffMember,
   UpdateStatus,
 } from '../../shared/contract';
+import { parseNairaToKobo } from '../../shared/money';
 import type { NigerianState } from '../../shared/states';
 import { kasuwa } from '../bridge';
 import { AreaHeader } from '../components/AreaHeader';
 import { BusinessFields, draftFromProfile } from '../components/BusinessForm';
-import { TextField, fieldErrors } from '../components/Field';
+import { SelectField, TextField, fieldErrors } from '../components/Field';
+import { PinDialog } from '../components/PinDialog';
 import { call, useAppStore } from '../state/app-store';
 
 function BusinessProfileSection() {
@@ -82,10 +85,38 @@ function ReceiptSection({
 }
 
 function StaffSection() {
+  const showToast = useAppStore((state) => state.showToast);
   const [staff, setStaff] = useState<StaffMember[]>([]);
-  useEffect(() => {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<'manager' | 'cashier'>('cashier');
+  const [pin, setPin] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [pending, setPending] = useState<((ownerPin: string) => Promise<boolean>) | null>(null);
+  const load = () => {
     void call(kasuwa.staff.list()).then((result) => result.ok && setStaff(result.value));
-  }, []);
+  };
+  useEffect(load, []);
+  const add = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setPending(() => async (ownerPin: string) => {
+      const result = await call(kasuwa.staff.create({ name, role, pin, ownerPin }), {
+        onError: (error) => setErrors(fieldErrors(error.details)),
+      });
+      if (!result.ok) return false;
+      setName('');
+      setPin('');
+      setErrors({});
+      load();
+      showToast('success', `${result.value.name} can now sign in at the till.`);
+      return true;
+    });
+  };
+  const toggle = (member: StaffMember) =>
+    setPending(() => async (ownerPin: string) => {
+      const result = await call(kasuwa.staff.setActive({ id: member.id, active: !member.active, ownerPin }));
+      if (result.ok) load();
+      return result.ok;
+    });
   return (
     <section className="panel" aria-labelledby="staff-title">
       <h2 id="staff-title">Staff</h2>
@@ -94,6 +125,7 @@ function StaffSection() {
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Role</th>
+            <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>
@@ -101,11 +133,135 @@ function StaffSection() {
             <tr key={member.id}>
               <td>{member.name}</td>
               <td className="capitalise">{member.role}</td>
+              <td>
+                {member.role === 'owner' ? (
+                  'Owner'
+                ) : (
+                  <button type="button" onClick={() => toggle(member)}>
+                    {member.active ? `Switch off ${member.name}` : `Switch on ${member.name}`}
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      <form onSubmit={add}>
+        <h3>Add a staff member</h3>
+        <TextField
+          label="Staff name"
+          value={name}
+          error={errors.name}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(event) => setRole(event.target.value as typeof role)}
+        >
+          <option value="cashier">Cashier</option>
+          <option value="manager">Manager (approves refunds)</option>
+        </SelectField>
+        <TextField
+          label="Their PIN (4 to 6 digits)"
+          type="password"
+          inputMode="numeric"
+          autoComplete="new-password"
+          value={pin}
+          error={errors.pin}
+          onChange={(event) => setPin(event.target.value.replace(/\D/g, '').slice(0, 6))}
+        />
+        <button type="submit" disabled={name.trim() === '' || pin.length < 4}>
+          Add staff member
+        </button>
+      </form>
+      {pending !== null && (
+        <PinDialog
+          title="Owner approval"
+          label="Owner PIN"
+          onClose={() => setPending(null)}
+          onPin={async (ownerPin) => {
+            const done = await pending(ownerPin);
+            if (done) setPending(null);
+            return done;
+          }}
+        />
+      )}
     </section>
+  );
+}
+
+function LoyaltySection() {
+  const showToast = useAppStore((state) => state.showToast);
+  const [rules, setRules] = useState<LoyaltyRules | null>(null);
+  const [draft, setDraft] = useState({ points: '', value: '', silver: '', gold: '', platinum: '' });
+  useEffect(() => {
+    void call(kasuwa.loyalty.rules()).then((result) => {
+      if (!result.ok) return;
+      setRules(result.value);
+      setDraft({
+        points: String(result.value.pointsPer100Naira),
+        value: (result.value.pointValueKobo / 100).toFixed(2),
+        silver: String(result.value.tierThresholdsKobo.silver / 100),
+        gold: String(result.value.tierThresholdsKobo.gold / 100),
+        platinum: String(result.value.tierThresholdsKobo.platinum / 100),
+      });
+    });
+  }, []);
+  if (rules === null) return null;
+  const save = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    const result = await call(
+      kasuwa.loyalty.updateRules({
+        pointsPer100Naira: Number(draft.points),
+        pointValueKobo: parseNairaToKobo(draft.value) ?? 0,
+        tierThresholdsKobo: {
+          silver: parseNairaToKobo(draft.silver) ?? 0,
+          gold: parseNairaToKobo(draft.gold) ?? 0,
+          platinum: parseNairaToKobo(draft.platinum) ?? 0,
+        },
+      }),
+    );
+    if (result.ok) {
+      setRules(result.value);
+      showToast('success', 'Loyalty rules saved.');
+    }
+  };
+  return (
+    <form className="panel" aria-labelledby="loyalty-title" onSubmit={(event) => void save(event)}>
+      <h2 id="loyalty-title">Loyalty</h2>
+      <TextField
+        label="Points per ₦100 spent"
+        inputMode="numeric"
+        value={draft.points}
+        onChange={(e) => setDraft({ ...draft, points: e.target.value })}
+      />
+      <TextField
+        label="One point is worth (₦)"
+        inputMode="decimal"
+        value={draft.value}
+        onChange={(e) => setDraft({ ...draft, value: e.target.value })}
+      />
+      <TextField
+        label="Silver from lifetime spend (₦)"
+        inputMode="numeric"
+        value={draft.silver}
+        onChange={(e) => setDraft({ ...draft, silver: e.target.value })}
+      />
+      <TextField
+        label="Gold from (₦)"
+        inputMode="numeric"
+        value={draft.gold}
+        onChange={(e) => setDraft({ ...draft, gold: e.target.value })}
+      />
+      <TextField
+        label="Platinum from (₦)"
+        inputMode="numeric"
+        value={draft.platinum}
+        onChange={(e) => setDraft({ ...draft, platinum: e.target.value })}
+      />
+      <button type="submit">Save loyalty rules</button>
+    </form>
   );
 }
 
@@ -199,6 +355,7 @@ export function SettingsArea() {
         <div className="stack">
           {settings !== null && <ReceiptSection settings={settings} onSaved={setSettings} />}
           <StaffSection />
+          <LoyaltySection />
         </div>
         <SecuritySection />
         <UpdatesSection />

@@ -48,7 +48,7 @@ export function Shell() {
         <main className="area" id="main">
           <Routes>
             {AREAS.map((area) => (
-              <Route key={area.path} path={area.path} element={<area.Component />} />
+              <Route key={area.path} path={`${area.path}/*`} element={<area.Component />} />
             ))}
             <Route path="*" element={<Navigate to="/sell" replace />} />
           </Routes>

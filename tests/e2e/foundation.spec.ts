@@ -2,22 +2,10 @@
  * The foundation, as a shop owner meets it in Chromium: first-run setup, every area reachable
  * (by click and by keyboard), the profile editable, and a screenshot of each area.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { startApp, type RunningApp } from './host';
+import { expect, test } from '@playwright/test';
+import { completeSetup, startApp, type RunningApp } from './host';
 
 const AREAS = ['Sell', 'Customers', 'Campaigns', 'Store', 'Sync', 'Settings'] as const;
-
-async function completeSetup(page: Page) {
-  await expect(page.getByRole('heading', { name: 'Set up your shop' })).toBeVisible();
-  await page.getByLabel('Business name').fill('Mama Nkechi Provisions');
-  await page.getByLabel('State').selectOption('Lagos');
-  await page.getByLabel('Business phone').fill('0803 123 4567');
-  await page.getByLabel('Address').fill('12 Balogun Street, Lagos Island');
-  await page.getByLabel("Owner's name").fill('Nkechi Okafor');
-  await page.getByLabel('Owner PIN (4 to 6 digits)').fill('4321');
-  await page.getByLabel('Type the PIN again').fill('4321');
-  await page.getByRole('button', { name: 'Finish setup' }).click();
-}
 
 test.describe('with the keychain', () => {
   // One shop for the whole describe: setup happens once, later tests build on it.

@@ -3,6 +3,7 @@
  * and reads the one line with its URL and token from stdout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,4 +56,19 @@ export async function startApp(
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export const OWNER_PIN = '4321';
+
+/** First-run setup as a shop owner does it. */
+export async function completeSetup(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Set up your shop' })).toBeVisible();
+  await page.getByLabel('Business name').fill('Mama Nkechi Provisions');
+  await page.getByLabel('State').selectOption('Lagos');
+  await page.getByLabel('Business phone').fill('0803 123 4567');
+  await page.getByLabel('Address').fill('12 Balogun Street, Lagos Island');
+  await page.getByLabel("Owner's name").fill('Nkechi Okafor');
+  await page.getByLabel('Owner PIN (4 to 6 digits)').fill(OWNER_PIN);
+  await page.getByLabel('Type the PIN again').fill(OWNER_PIN);
+  await page.getByRole('button', { name: 'Finish setup' }).click();
 }

@@ -164,22 +164,14 @@ export class CustomerService {
     const digits = phoneFragmentDigits(query);
     let rows: CustomerRow[];
     if (digits !== null) {
+      // A number typed from its start ("0803 12…") is a range on the national-number index; a
+      // fragment from the middle ("555 12") needs the trigram index.
+      const fromStart =
+        digits.startsWith('0') || digits.length < 3 ? this.phonePrefix(digits, archived, input.limit) : [];
       rows =
-        digits.length >= 3
-          ? (this.sql
-              .prepare(
-                `SELECT ${SUMMARY_COLUMNS} FROM customers_fts f JOIN customers c ON c.rowid = f.rowid
-                 LEFT JOIN customer_stats s ON s.customer_id = c.id
-                 WHERE customers_fts MATCH ? AND c.merged_into_id IS NULL ${archived} LIMIT ?`,
-              )
-              .all(`phone : ${ftsPhrase(digits)}`, input.limit) as CustomerRow[])
-          : (this.sql
-              .prepare(
-                `SELECT ${SUMMARY_COLUMNS} FROM ${FROM}
-                 WHERE c.phone_national >= ? AND c.phone_national < ? AND c.merged_into_id IS NULL ${archived}
-                 LIMIT ?`,
-              )
-              .all(digits, `${digits}\uffff`, input.limit) as CustomerRow[]);
+        fromStart.length > 0 || digits.length < 3
+          ? fromStart
+          : this.phoneFragment(digits, archived, input.limit);
     } else {
       const lower = query.toLowerCase();
       // A name prefix first (the index, in name order), then anything that contains the text.
@@ -206,6 +198,25 @@ export class CustomerService {
       }
     }
     return rows.map(summary);
+  }
+
+  private phonePrefix(digits: string, archived: string, limit: number): CustomerRow[] {
+    return this.sql
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM ${FROM}
+         WHERE c.phone_national >= ? AND c.phone_national < ? AND c.merged_into_id IS NULL ${archived} LIMIT ?`,
+      )
+      .all(digits, `${digits}\uffff`, limit) as CustomerRow[];
+  }
+
+  private phoneFragment(digits: string, archived: string, limit: number): CustomerRow[] {
+    return this.sql
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM customers_fts f JOIN customers c ON c.rowid = f.rowid
+         LEFT JOIN customer_stats s ON s.customer_id = c.id
+         WHERE customers_fts MATCH ? AND c.merged_into_id IS NULL ${archived} LIMIT ?`,
+      )
+      .all(`phone : ${ftsPhrase(digits)}`, limit) as CustomerRow[];
   }
 
   list(input: ListInput): Page<CustomerSummary> {
