@@ -174,12 +174,10 @@ export const customerChannels = {
   ),
   'customers:archive': channel<Customer>()(z.object({ id: z.uuid(), archived: z.boolean() })),
   'customers:merge': channel<Customer>()(
-    z
-      .object({ keepId: z.uuid(), mergeId: z.uuid() })
-      .refine((v) => v.keepId !== v.mergeId, {
-        message: 'Choose two different customers',
-        path: ['mergeId'],
-      }),
+    z.object({ keepId: z.uuid(), mergeId: z.uuid() }).refine((v) => v.keepId !== v.mergeId, {
+      message: 'Choose two different customers',
+      path: ['mergeId'],
+    }),
   ),
   'customers:setConsent': channel<Customer>()(
     z.object({
