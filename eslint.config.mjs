@@ -24,6 +24,8 @@ export default tseslint.config(
   {
     ignores: [
       'out/**',
+      'out-*/**',
+      '.scratch/**',
       'dist/**',
       'node_modules/**',
       'test-results/**',
