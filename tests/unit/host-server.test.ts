@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { startHost, type RunningHost } from '../../main/host/host-server';
 import { createDispatch } from '../../main/ipc/handler';
 import { createHandlerTable } from '../../main/ipc/index';
+import { printInBrowser } from '../../main/ipc/sales';
 import { EventBus } from '../../main/services/app/event-bus';
 import { ShopRuntime } from '../../main/services/app/runtime';
 import { NoUpdates } from '../../main/services/updates/update-service';
@@ -37,7 +38,15 @@ beforeAll(async () => {
   await runtime.start();
   const log = recordingLog();
   host = await startHost({
-    dispatch: createDispatch(createHandlerTable({ runtime, updates: new NoUpdates('tests') }), log),
+    dispatch: createDispatch(
+      createHandlerTable({
+        runtime,
+        updates: new NoUpdates('tests'),
+        events: new EventBus(),
+        print: printInBrowser,
+      }),
+      log,
+    ),
     events,
     log,
     rendererDir,

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDispatch, handleInvoke, type HandlerTable } from '../../main/ipc/handler';
 import { createHandlerTable } from '../../main/ipc/index';
+import { printInBrowser } from '../../main/ipc/sales';
 import { EventBus } from '../../main/services/app/event-bus';
 import { ShopRuntime } from '../../main/services/app/runtime';
 import { NoUpdates } from '../../main/services/updates/update-service';
@@ -29,7 +30,12 @@ beforeAll(async () => {
     log: recordingLog(),
   });
   await runtime.start();
-  table = createHandlerTable({ runtime, updates: new NoUpdates('tests') });
+  table = createHandlerTable({
+    runtime,
+    updates: new NoUpdates('tests'),
+    events: new EventBus(),
+    print: printInBrowser,
+  });
 });
 
 afterAll(() => {
