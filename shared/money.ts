@@ -32,12 +32,15 @@ export function formatNaira(kobo: Kobo | bigint, options: { alwaysKobo?: boolean
   return negative ? `-${withKobo}` : withKobo;
 }
 
-/** Parses what a cashier types ("1,500", "₦1500.5", "1500.50") into kobo; null when it is not an amount. */
+/**
+ * Parses what a cashier types ("1,500", "₦1500.5", "-₦20", "NGN 1,500.50") into kobo; null when it
+ * is not an amount. Commas (or spaces) must group thousands, so a slip like "1,50,0" is refused, not guessed.
+ */
 export function parseNairaToKobo(text: string): Kobo | null {
-  const cleaned = text.replace(/[₦,\s]/g, '').replace(/^NGN/i, '');
-  const match = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/.exec(cleaned);
+  const cleaned = text.trim().replace(/^NGN\s*/i, '');
+  const match = /^(-?)₦?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d{1,13})(?:\.(\d{1,2}))?$/.exec(cleaned);
   if (match === null) return null;
   const [, sign = '', naira = '0', kobo = ''] = match;
-  const total = Number(naira) * 100 + Number(kobo.padEnd(2, '0'));
-  return sign === '-' ? -total : total;
+  const total = Number(naira.replace(/[, ]/g, '')) * 100 + Number(kobo.padEnd(2, '0'));
+  return sign === '-' && total !== 0 ? -total : total;
 }

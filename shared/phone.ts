@@ -79,16 +79,21 @@ export function parseNigerianPhone(input: string): PhoneParseResult {
   if (!/^\+?\d+$/.test(compact)) {
     return { ok: false, error: 'A phone number has only digits (and maybe +, spaces or dashes).' };
   }
-  if (compact.startsWith('+') && !compact.startsWith('+234')) {
+  if (
+    (compact.startsWith('+') && !compact.startsWith('+234')) ||
+    (compact.startsWith('00') && !compact.startsWith('00234'))
+  ) {
     return { ok: false, error: 'Only Nigerian numbers (+234) can be used here.' };
   }
-  let candidate = compact;
-  if (compact.startsWith('00234')) candidate = `+${compact.slice(2)}`;
-  else if (compact.startsWith('234') && compact.length >= 12) candidate = `+${compact}`;
-  else if (/^[789]\d{9}$/.test(compact)) candidate = `0${compact}`;
+  // "+234 0803…" and "+234 (0) 803…" are common: the trunk 0 after the country code is dropped.
+  let candidate = compact.replace(/^(\+?|00)2340(?=\d{10}$)/, '$1234');
+  if (candidate.startsWith('00234')) candidate = `+${candidate.slice(2)}`;
+  else if (candidate.startsWith('234') && candidate.length >= 12) candidate = `+${candidate}`;
+  else if (/^[789]\d{9}$/.test(candidate)) candidate = `0${candidate}`;
 
   const digits = candidate.replace(/^\+234/, '0');
-  if (/^0[1-6]/.test(digits) || /^0[1-9]\d{6,7}$/.test(digits)) {
+  // Mobile ranges start 070/071/080/081/090/091; area codes (01 Lagos, 09 2… Abuja …) are landlines.
+  if (/^0[1-6]/.test(digits) || /^09[2-9]/.test(digits)) {
     return {
       ok: false,
       error: 'That looks like a landline number. Enter a mobile number (for example 0803 123 4567).',

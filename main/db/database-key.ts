@@ -38,6 +38,9 @@ export class KeychainUnavailableError extends Error {
   }
 }
 
+const NO_KEYCHAIN_REASON =
+  'This computer has no keychain Kasuwa can use, so the shop database will be locked with a passphrase you choose. Keep it safe: without it the data cannot be opened.';
+
 const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1 } as const;
 
 const keyFileSchema = z.discriminatedUnion('storage', [
@@ -141,12 +144,7 @@ export async function resolveDatabaseKey(
         { cause: lookup.reason },
       );
     }
-    return {
-      kind: 'needs-passphrase',
-      firstRun: true,
-      reason:
-        'This computer has no keychain Kasuwa can use, so the shop database will be locked with a passphrase you choose. Keep it safe: without it the data cannot be opened.',
-    };
+    return { kind: 'needs-passphrase', firstRun: true, reason: NO_KEYCHAIN_REASON };
   }
 
   if (lookup.secret !== null) {
@@ -169,7 +167,12 @@ export async function resolveDatabaseKey(
 
   const key = randomBytes(32);
   // Keychain first: if the write fails or power goes, no key file points at a key that is not kept.
-  await lookup.keychain.setSecret(KEYCHAIN_SERVICE, account, key.toString('hex'));
+  try {
+    await lookup.keychain.setSecret(KEYCHAIN_SERVICE, account, key.toString('hex'));
+  } catch {
+    // A keychain that can be read but not written (a locked keyring) is no keychain for a new shop.
+    return { kind: 'needs-passphrase', firstRun: true, reason: NO_KEYCHAIN_REASON };
+  }
   writeKeyFile(dataDir, { version: 1, storage: 'keychain', check: keyCheck(key) });
   return { kind: 'key', key, storage: 'keychain', created: true };
 }

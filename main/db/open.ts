@@ -44,27 +44,27 @@ export function openShopDatabase(file: string, options: OpenOptions): ShopDataba
   const sqlite = new Database(file, { fileMustExist: !options.create });
   try {
     if (options.key !== null) applyCipherKey(sqlite, options.key);
-    try {
-      // The first read decrypts page 1: a wrong key or a damaged file fails here, before any write.
-      sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (error) {
-      const code = sqliteCode(error);
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-        throw new KasuwaError(
-          'database_corrupt',
-          'The shop database cannot be read: it is damaged, or it was locked with a different key. Nothing has been changed; restore it from a backup.',
-          { file, sqlite: code },
-        );
-      }
-      throw error;
-    }
+    // The first read decrypts page 1: a wrong key or a damaged header fails here, before any write.
+    sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // Checkpoints run when the till is idle (see WalCheckpoints); this is only the ceiling that
+    // stops the WAL growing without end if the idle moments never come.
+    sqlite.pragma('wal_autocheckpoint = 10000');
     applyMigrations(sqlite, options.migrations);
   } catch (error) {
     sqlite.close();
+    // Damage found anywhere while opening (page 1, or the migrations' pages) reads the same to the owner.
+    const code = sqliteCode(error);
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new KasuwaError(
+        'database_corrupt',
+        'The shop database cannot be read: it is damaged, or it was locked with a different key. Nothing has been changed; restore it from a backup.',
+        { file, sqlite: code },
+      );
+    }
     throw error;
   }
   const orm = drizzle(sqlite, { schema });

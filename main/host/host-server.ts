@@ -57,7 +57,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return;
     }
     const file = resolveAssetPath(options.rendererDir, request.url ?? '/');
-    const stat = file === null ? undefined : statSync(file, { throwIfNoEntry: false });
+    let stat: ReturnType<typeof statSync> | undefined;
+    try {
+      stat = file === null ? undefined : statSync(file, { throwIfNoEntry: false });
+    } catch {
+      // ENOTDIR, ENAMETOOLONG …: whatever a hostile URL provokes is a 404, never a crash.
+      stat = undefined;
+    }
     if (file === null || stat === undefined || !stat.isFile()) {
       response.writeHead(404, { 'Content-Type': 'text/plain', ...SECURITY_HEADERS }).end('Not found');
       return;
@@ -69,7 +75,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       'Cache-Control': file.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
     });
     if (request.method === 'HEAD') response.end();
-    else createReadStream(file).pipe(response);
+    else
+      createReadStream(file)
+        .on('error', () => response.destroy())
+        .pipe(response);
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -106,6 +115,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         } catch {
           message = undefined;
         }
+        if (typeof message === 'object' && message !== null && 'id' in message) {
+          const given = (message).id;
+          id = typeof given === 'number' || typeof given === 'string' ? given : null;
+        }
         if (typeof message !== 'object' || message === null || !('channel' in message)) {
           ws.send(
             JSON.stringify({
@@ -119,8 +132,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           );
           return;
         }
-        const request = message as { id?: unknown; channel: unknown; input?: unknown };
-        id = typeof request.id === 'number' || typeof request.id === 'string' ? request.id : null;
+        const request = message as { channel: unknown; input?: unknown };
         const envelope = await options.dispatch(request.channel, request.input);
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, envelope }));
       })();

@@ -32,6 +32,7 @@ import { StaffService } from '../staff/staff-service';
 import { Outbox } from '../sync/outbox';
 import type { EventBus } from './event-bus';
 import type { Log } from './log';
+import { WalCheckpoints } from './wal-checkpoints';
 
 export interface ShopServices {
   db: ShopDatabase;
@@ -122,6 +123,7 @@ export class ShopRuntime {
     reason: 'Kasuwa is starting.',
   };
   private services: ShopServices | null = null;
+  private checkpoints: WalCheckpoints | null = null;
   private keyStorage: KeyStorage = 'keychain';
   private readonly readyListeners = new Set<(services: ShopServices) => void>();
 
@@ -192,6 +194,8 @@ export class ShopRuntime {
   }
 
   close(): void {
+    this.checkpoints?.stop();
+    this.checkpoints = null;
     this.services?.db.close();
     this.services = null;
   }
@@ -199,17 +203,29 @@ export class ShopRuntime {
   private open(key: Buffer, create: boolean, storage: KeyStorage): void {
     try {
       const db = openShopDatabase(this.databaseFile, { key, create, migrations: this.options.migrations });
-      this.services = createShopServices(db, this.options.now ?? Date.now);
+      let services: ShopServices;
+      let setupDone: boolean;
+      try {
+        services = createShopServices(db, this.options.now ?? Date.now);
+        // Read before the services are handed out: a damaged page here must leave the app locked.
+        setupDone = services.business.isSetUp();
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      this.services = services;
+      this.checkpoints = new WalCheckpoints(db.sqlite);
+      this.checkpoints.start();
       this.keyStorage = storage;
       this.options.log.info('database open', { file: this.databaseFile, storage, created: create });
       this.setStatus({
         state: 'ready',
-        setupDone: this.services.business.isSetUp(),
+        setupDone,
         keyStorage: this.keyStorage,
         dataDir: this.options.dataDir,
         version: this.options.version,
       });
-      for (const listener of this.readyListeners) listener(this.services);
+      for (const listener of this.readyListeners) listener(services);
     } catch (error) {
       this.fail(error);
     }

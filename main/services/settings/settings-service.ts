@@ -30,7 +30,13 @@ export class SettingsService {
     const result: AppSettings = { ...DEFAULT_SETTINGS };
     for (const row of this.db.orm.select().from(settings).all()) {
       // A value written by a newer version, or damaged, falls back to the default.
-      const parsed = settingsPatchSchema.safeParse({ [row.key]: JSON.parse(row.value) as unknown });
+      let value: unknown;
+      try {
+        value = JSON.parse(row.value);
+      } catch {
+        continue;
+      }
+      const parsed = settingsPatchSchema.safeParse({ [row.key]: value });
       if (parsed.success) Object.assign(result, parsed.data);
     }
     return result;
