@@ -116,7 +116,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           message = undefined;
         }
         if (typeof message === 'object' && message !== null && 'id' in message) {
-          const given = (message).id;
+          const given = message.id;
           id = typeof given === 'number' || typeof given === 'string' ? given : null;
         }
         if (typeof message !== 'object' || message === null || !('channel' in message)) {
