@@ -316,7 +316,8 @@ export function Till() {
   const [found, setFound] = useState<{ query: string; products: Product[] }>({ query: '', products: [] });
   const [hit, setHit] = useState(0);
   const [cart, setCart] = useState<CartLine[]>([]);
-  const [selected, setSelected] = useState(0);
+  // The line that +/- change, by product, so it stays put when lines are added or removed.
+  const [selectedId, setSelectedId] = useState<string | null>(null);
   const [customer, setCustomer] = useState<CustomerSummary | null>(null);
   const [step, setStep] = useState<'cart' | 'customer' | 'pay'>('cart');
   const [saleId, setSaleId] = useState(() => uuidv7());
@@ -371,30 +372,34 @@ export function Till() {
   if (cashier === undefined) return <p aria-busy="true">…</p>;
   if (cashier === null) return <SignIn onSignedIn={setCashier} />;
 
-  const add = (product: Product) => {
+  const selectedIndex = cart.findIndex((line) => line.product.id === selectedId);
+  const selectedLine = cart[selectedIndex];
+
+  /** Adds one of `product`; `scanned` is the text that found it, cleared only if still in the box. */
+  const add = (product: Product, scanned: string) => {
     setReceipt(null);
-    const index = cart.findIndex((line) => line.product.id === product.id);
-    if (index >= 0) {
-      setCart(cart.map((line, i) => (i === index ? { ...line, quantity: line.quantity + 1 } : line)));
-      setSelected(index);
-    } else {
-      setCart([...cart, { product, quantity: 1, discountKobo: 0 }]);
-      setSelected(cart.length);
-    }
-    setQuery('');
+    // Functional updates: a scan answered late must not undo a scan that came after it.
+    setCart((current) => {
+      const index = current.findIndex((line) => line.product.id === product.id);
+      return index >= 0
+        ? current.map((line, i) => (i === index ? { ...line, quantity: line.quantity + 1 } : line))
+        : [...current, { product, quantity: 1, discountKobo: 0 }];
+    });
+    setSelectedId(product.id);
+    setQuery((current) => (current === scanned ? '' : current));
     search.current?.focus();
   };
   const addFor = async (text: string) => {
     if (text.trim() === '') return;
     if (found.query === text) {
       const product = found.products[hit];
-      if (product !== undefined) add(product);
+      if (product !== undefined) add(product, text);
       return;
     }
     const answer = await call(kasuwa.products.search({ query: text, limit: 1 }));
     const product = answer.ok ? answer.value[0] : undefined;
     if (product === undefined) showToast('error', `Nothing in the catalogue matches “${text}”.`);
-    else add(product);
+    else add(product, text);
   };
   const setQuantity = (index: number, quantity: number) =>
     setCart(
@@ -463,19 +468,23 @@ export function Till() {
               } else if (
                 (event.key === '+' || event.key === '-') &&
                 query === '' &&
-                cart[selected] !== undefined
+                selectedLine !== undefined
               ) {
                 event.preventDefault();
-                setQuantity(selected, cart[selected].quantity + (event.key === '+' ? 1 : -1));
+                setQuantity(selectedIndex, selectedLine.quantity + (event.key === '+' ? 1 : -1));
               } else if (event.key === 'Escape') setQuery('');
             }}
           />
         </div>
-        {query !== '' && (
+        {query !== '' && found.query === query && (
           <ul className="pick-list" aria-label="Products found">
             {found.products.map((product, index) => (
               <li key={product.id}>
-                <button type="button" className={index === hit ? 'active' : ''} onClick={() => add(product)}>
+                <button
+                  type="button"
+                  className={index === hit ? 'active' : ''}
+                  onClick={() => add(product, query)}
+                >
                   {product.name} · <Money kobo={product.priceKobo} /> · {product.stock} in stock
                 </button>
               </li>
@@ -498,8 +507,8 @@ export function Till() {
             {cart.map((line, index) => (
               <tr
                 key={line.product.id}
-                className={index === selected ? 'selected' : ''}
-                onClick={() => setSelected(index)}
+                className={line.product.id === selectedId ? 'selected' : ''}
+                onClick={() => setSelectedId(line.product.id)}
               >
                 <td>{line.product.name}</td>
                 <td>
