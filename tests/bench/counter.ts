@@ -117,7 +117,8 @@ export async function counterFigures(): Promise<Figures> {
   progress('customer search in the service');
   const queries = searchQueries(600);
   // One untimed pass first: the figure is a shop in use, not the first minute after a reboot.
-  for (const query of queries) shop.customers.search({ query: query.slice(0, -1), limit: 50, includeArchived: false });
+  for (const query of queries)
+    shop.customers.search({ query: query.slice(0, -1), limit: 50, includeArchived: false });
   const serviceSamples: number[] = [];
   for (const query of queries) {
     const started = performance.now();

@@ -64,7 +64,7 @@ describe('recording a sale', () => {
       changeKobo: 200_000,
       pointsEarned: 138,
     });
-    expect(sale.receiptNumber).toMatch(/^[0-9A-F]{4}-000001$/);
+    expect(sale.receiptNumber).toMatch(/^[0-9A-F]{6}-000001$/);
     expect(sale.staffName).toBe('Chidi Cashier');
     expect(shop.products.get(oil.id).stock).toBe(98);
     expect(shop.customers.get(customer.id)).toMatchObject({
@@ -268,6 +268,29 @@ describe('refunds and voids', () => {
         shop.cashier,
       ),
     ).toThrow(/already refunded/);
+  });
+
+  it('counts a line named twice in one refund as one request', () => {
+    const oil = newProduct(shop, 'Oil 1L', 1_000);
+    const sale = ringUp([{ productId: oil.id, quantity: 2 }], [{ method: 'cash', amountKobo: 200_000 }]);
+    const line = sale.lines[0]?.id ?? '';
+    expect(() =>
+      shop.sales.refund(
+        {
+          saleId: sale.id,
+          kind: 'refund',
+          lines: [
+            { saleLineId: line, quantity: 2 },
+            { saleLineId: line, quantity: 2 },
+          ],
+          method: 'cash',
+          reason: 'Twice',
+          approverPin: MANAGER_PIN,
+        },
+        shop.cashier,
+      ),
+    ).toThrow(/Only 2 of Oil 1L/);
+    expect(shop.sales.get(sale.id).refunds).toEqual([]);
   });
 
   it('voids a whole sale only while nothing was refunded', () => {

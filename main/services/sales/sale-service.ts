@@ -488,7 +488,12 @@ export class SaleService {
                 quantity: line.quantity - line.refundedQuantity,
               }))
             : input.lines;
-        const items = wanted
+        // One entry per line: the same line named twice must not take back more than was sold.
+        const perLine = new Map<string, number>();
+        for (const item of wanted)
+          perLine.set(item.saleLineId, (perLine.get(item.saleLineId) ?? 0) + item.quantity);
+        const items = [...perLine]
+          .map(([saleLineId, quantity]) => ({ saleLineId, quantity }))
           .filter((item) => item.quantity > 0)
           .map((item) => {
             const line = stored.get(item.saleLineId);

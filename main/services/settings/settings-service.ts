@@ -87,7 +87,8 @@ export class SettingsService {
         const stored = deviceSchema.safeParse(this.readValue('device'));
         if (stored.success) return stored.data;
         const deviceId = uuidv7(this.now());
-        const identity = { deviceId, receiptPrefix: deviceId.slice(-4).toUpperCase() };
+        // Six hex digits: two counters of one shop sharing a receipt prefix is a one-in-16-million chance.
+        const identity = { deviceId, receiptPrefix: deviceId.slice(-6).toUpperCase() };
         this.writeValue('device', identity);
         return identity;
       })
