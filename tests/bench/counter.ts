@@ -3,12 +3,10 @@
  * through the browser host, recording a sale (lines, payments, stock, points, audit, outbox,
  * synchronous=FULL), a 100k-row CSV import, the end-of-day and month reports, and memory.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import { loadMigrations } from '../../main/db/migrate';
 import { openShopDatabase } from '../../main/db/open';
 import { createShopServices } from '../../main/services/app/runtime';
@@ -23,6 +21,7 @@ import {
   openBenchShop,
 } from './counter-data';
 import { percentile, progress, round, type Figures } from './figures';
+import { startHostClient } from './host-client';
 
 /** Queries a cashier types: phone fragments in several written forms, and name prefixes. */
 function searchQueries(count: number): string[] {
@@ -51,53 +50,20 @@ function searchQueries(count: number): string[] {
 }
 
 async function hostSearch(dataDir: string, queries: string[]): Promise<number[]> {
-  const child = spawn(process.execPath, [path.resolve('out/host/serve.js')], {
-    env: { ...process.env, KASUWA_DATA_DIR: dataDir, KASUWA_PORT: '0', KASUWA_KEYCHAIN: 'off' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const host = await startHostClient({ KASUWA_DATA_DIR: dataDir, KASUWA_KEYCHAIN: 'off' });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /Kasuwa is running at (\S+)/.exec(out);
-        if (match?.[1] !== undefined) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`browser host exited with ${String(code)}`)));
-    });
-    const page = new URL(url);
-    const ws = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token') ?? ''}`);
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    let nextId = 1;
-    const request = (channel: string, input: unknown) =>
-      new Promise<unknown>((resolve) => {
-        const id = nextId++;
-        const onMessage = (data: Buffer) => {
-          const frame = JSON.parse(data.toString()) as { type: string; id?: number; envelope?: unknown };
-          if (frame.type === 'result' && frame.id === id) {
-            ws.off('message', onMessage);
-            resolve(frame.envelope);
-          }
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ id, channel, input }));
-      });
-    const unlocked = (await request('app:unlock', { passphrase: BENCH_PASSPHRASE })) as { ok: boolean };
+    const unlocked = await host.call('app:unlock', { passphrase: BENCH_PASSPHRASE });
     if (!unlocked.ok) throw new Error('the browser host did not unlock the bench database');
     const samples: number[] = [];
     for (const [i, query] of queries.entries()) {
       const started = performance.now();
-      const answer = (await request('customers:search', { query, limit: 50 })) as { ok: boolean };
+      const answer = await host.call('customers:search', { query, limit: 50 });
       if (!answer.ok) throw new Error(`search failed through the host: ${JSON.stringify(answer)}`);
       if (i >= 20) samples.push(performance.now() - started);
     }
-    ws.close();
     return samples;
   } finally {
-    child.kill('SIGTERM');
+    host.stop();
   }
 }
 

@@ -3,18 +3,17 @@
  * transaction, WAL and synchronous=FULL as in the app), opening with the key from the real
  * keychain, and a small call's round trip through the browser host.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import { uuidv7 } from '../../shared/ids';
 import { resolveDatabaseKey } from '../../main/db/database-key';
 import { loadMigrations } from '../../main/db/migrate';
 import { openShopDatabase } from '../../main/db/open';
 import { loadKeychain } from '../../main/platform/keychain';
 import { percentile, progress, round, type Figures } from './figures';
+import { startHostClient } from './host-client';
 
 const ROWS = 100_000;
 const migrations = loadMigrations(path.resolve('migrations'));
@@ -64,39 +63,17 @@ async function openWithKeychainMs(dataDir: string): Promise<number> {
 }
 
 async function hostRoundTrips(dataDir: string, calls: number): Promise<number[]> {
-  const child = spawn(process.execPath, [path.resolve('out/host/serve.js')], {
-    env: { ...process.env, KASUWA_DATA_DIR: dataDir, KASUWA_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const host = await startHostClient({ KASUWA_DATA_DIR: dataDir });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /Kasuwa is running at (\S+)/.exec(out);
-        if (match?.[1] !== undefined) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`browser host exited with ${String(code)}`)));
-    });
-    const page = new URL(url);
-    const ws = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token') ?? ''}`);
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
     const samples: number[] = [];
-    for (let id = 1; id <= calls; id += 1) {
+    for (let i = 0; i < calls; i += 1) {
       const started = performance.now();
-      await new Promise<void>((resolve) => {
-        ws.once('message', () => resolve());
-        ws.send(JSON.stringify({ id, channel: 'settings:get' }));
-      });
+      await host.call('settings:get');
       samples.push(performance.now() - started);
     }
-    ws.close();
     return samples.slice(Math.min(100, Math.floor(calls / 10)));
   } finally {
-    child.kill('SIGTERM');
+    host.stop();
   }
 }
 

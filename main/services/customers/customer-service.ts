@@ -91,10 +91,9 @@ function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-function parsePhone(
-  value: string,
-  path: string,
-): { e164: string; national: string; carrier: Carrier | null } {
+type ParsedPhone = { e164: string; national: string; carrier: Carrier | null };
+
+function parsePhone(value: string, path: string): ParsedPhone {
   const parsed = parseNigerianPhone(value);
   if (!parsed.ok)
     throw new KasuwaError('invalid_input', parsed.error, [{ path: [path], message: parsed.error }]);
@@ -265,37 +264,16 @@ export class CustomerService {
       .transaction(() => {
         this.refuseDuplicate(phone.e164, null);
         const at = this.deps.now();
-        const displayName = this.displayName(input);
         this.sql
           .prepare(
             `INSERT INTO customers (id, first_name, last_name, display_name, search_name, phone, phone_national, carrier,
                whatsapp, email, address, state, lga_city, kind, tags, notes, preferences, birthday,
                created_by_staff_id, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             VALUES (@id, @firstName, @lastName, @displayName, @searchName, @phone, @phoneNational, @carrier,
+               @whatsapp, @email, @address, @state, @lgaCity, @kind, @tags, @notes, @preferences, @birthday,
+               @staffId, @at, @at)`,
           )
-          .run(
-            id,
-            input.firstName,
-            input.lastName,
-            displayName,
-            displayName.toLowerCase(),
-            phone.e164,
-            phone.national,
-            phone.carrier,
-            whatsapp.e164,
-            input.email,
-            input.address,
-            input.state,
-            input.lgaCity,
-            input.kind,
-            JSON.stringify([...new Set(input.tags)]),
-            input.notes,
-            JSON.stringify(input.preferences),
-            input.birthday,
-            staffId,
-            at,
-            at,
-          );
+          .run({ ...this.columns(input, phone, whatsapp), id, staffId, at });
         this.deps.stats.get(id);
         for (const channel of CONTACT_CHANNELS) {
           if (input.consent[channel]) {
@@ -337,7 +315,6 @@ export class CustomerService {
         }
         this.refuseDuplicate(phone.e164, input.id);
         const at = this.deps.now();
-        const displayName = this.displayName(input);
         if (current.phone !== phone.e164) {
           this.sql
             .prepare(
@@ -348,32 +325,14 @@ export class CustomerService {
         }
         this.sql
           .prepare(
-            `UPDATE customers SET first_name = ?, last_name = ?, display_name = ?, search_name = ?, phone = ?,
-               phone_national = ?, carrier = ?, whatsapp = ?, email = ?, address = ?, state = ?, lga_city = ?,
-               kind = ?, tags = ?, notes = ?, preferences = ?, birthday = ?, updated_at = ?
-             WHERE id = ?`,
+            `UPDATE customers SET first_name = @firstName, last_name = @lastName, display_name = @displayName,
+               search_name = @searchName, phone = @phone, phone_national = @phoneNational, carrier = @carrier,
+               whatsapp = @whatsapp, email = @email, address = @address, state = @state, lga_city = @lgaCity,
+               kind = @kind, tags = @tags, notes = @notes, preferences = @preferences, birthday = @birthday,
+               updated_at = @at
+             WHERE id = @id`,
           )
-          .run(
-            input.firstName,
-            input.lastName,
-            displayName,
-            displayName.toLowerCase(),
-            phone.e164,
-            phone.national,
-            phone.carrier,
-            whatsapp.e164,
-            input.email,
-            input.address,
-            input.state,
-            input.lgaCity,
-            input.kind,
-            JSON.stringify([...new Set(input.tags)]),
-            input.notes,
-            JSON.stringify(input.preferences),
-            input.birthday,
-            at,
-            input.id,
-          );
+          .run({ ...this.columns(input, phone, whatsapp), id: input.id, at });
         this.deps.audit.append({
           actorStaffId: staffId,
           action: 'customer.update',
@@ -604,6 +563,30 @@ export class CustomerService {
       consents: this.consents(row.id),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+    };
+  }
+
+  /** The stored form of the editable fields, shared by create and update. */
+  private columns(input: CustomerInput | UpdateInput, phone: ParsedPhone, whatsapp: ParsedPhone) {
+    const displayName = this.displayName(input);
+    return {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      displayName,
+      searchName: displayName.toLowerCase(),
+      phone: phone.e164,
+      phoneNational: phone.national,
+      carrier: phone.carrier,
+      whatsapp: whatsapp.e164,
+      email: input.email,
+      address: input.address,
+      state: input.state,
+      lgaCity: input.lgaCity,
+      kind: input.kind,
+      tags: JSON.stringify([...new Set(input.tags)]),
+      notes: input.notes,
+      preferences: JSON.stringify(input.preferences),
+      birthday: input.birthday,
     };
   }
 

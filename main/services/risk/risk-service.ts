@@ -13,6 +13,13 @@ type ReviewStatus = RiskQueueItem['status'];
 
 const DAY_MS = 86_400_000;
 
+const QUEUE_SELECT = `SELECT s.id, s.receipt_number AS receiptNumber, s.created_at AS createdAt, st.name AS staffName,
+    c.display_name AS customerName, s.total_kobo AS totalKobo,
+    coalesce((SELECT sum(amount_kobo) FROM refunds r WHERE r.sale_id = s.id), 0) AS refundedKobo,
+    s.risk_score AS riskScore, s.risk_reasons AS riskReasons, rv.status, rv.note
+  FROM risk_reviews rv JOIN sales s ON s.id = rv.sale_id JOIN staff st ON st.id = s.staff_id
+  LEFT JOIN customers c ON c.id = s.customer_id`;
+
 interface QueueRow {
   id: string;
   receiptNumber: string;
@@ -66,15 +73,7 @@ export class RiskService {
       this.sql.prepare('SELECT count(*) AS n FROM risk_reviews WHERE status = ?').get(status) as { n: number }
     ).n;
     const rows = this.sql
-      .prepare(
-        `SELECT s.id, s.receipt_number AS receiptNumber, s.created_at AS createdAt, st.name AS staffName,
-           c.display_name AS customerName, s.total_kobo AS totalKobo,
-           coalesce((SELECT sum(amount_kobo) FROM refunds r WHERE r.sale_id = s.id), 0) AS refundedKobo,
-           s.risk_score AS riskScore, s.risk_reasons AS riskReasons, rv.status, rv.note
-         FROM risk_reviews rv JOIN sales s ON s.id = rv.sale_id JOIN staff st ON st.id = s.staff_id
-         LEFT JOIN customers c ON c.id = s.customer_id
-         WHERE rv.status = ? ORDER BY rv.created_at DESC LIMIT ? OFFSET ?`,
-      )
+      .prepare(`${QUEUE_SELECT} WHERE rv.status = ? ORDER BY rv.created_at DESC LIMIT ? OFFSET ?`)
       .all(status, limit, offset) as QueueRow[];
     return { total, rows: rows.map((row) => this.item(row)) };
   }
@@ -102,16 +101,7 @@ export class RiskService {
         });
       })
       .immediate();
-    const row = this.sql
-      .prepare(
-        `SELECT s.id, s.receipt_number AS receiptNumber, s.created_at AS createdAt, st.name AS staffName,
-           c.display_name AS customerName, s.total_kobo AS totalKobo,
-           coalesce((SELECT sum(amount_kobo) FROM refunds r WHERE r.sale_id = s.id), 0) AS refundedKobo,
-           s.risk_score AS riskScore, s.risk_reasons AS riskReasons, rv.status, rv.note
-         FROM risk_reviews rv JOIN sales s ON s.id = rv.sale_id JOIN staff st ON st.id = s.staff_id
-         LEFT JOIN customers c ON c.id = s.customer_id WHERE rv.sale_id = ?`,
-      )
-      .get(input.saleId) as QueueRow;
+    const row = this.sql.prepare(`${QUEUE_SELECT} WHERE rv.sale_id = ?`).get(input.saleId) as QueueRow;
     return this.item(row);
   }
 
