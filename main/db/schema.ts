@@ -115,6 +115,9 @@ export const customers = sqliteTable(
       .on(table.phone)
       .where(sql`${table.mergedIntoId} IS NULL`),
     index('customers_search_name').on(table.searchName),
+    index('customers_listed_name')
+      .on(table.searchName)
+      .where(sql`${table.mergedIntoId} IS NULL AND ${table.archivedAt} IS NULL`),
     index('customers_phone_national').on(table.phoneNational),
     index('customers_birthday').on(table.birthday),
     check('customers_kind_known', sql`${table.kind} in ('individual', 'business')`),
@@ -134,11 +137,16 @@ export const customerStats = sqliteTable(
     tier: text('tier', { enum: ['bronze', 'silver', 'gold', 'platinum'] })
       .notNull()
       .default('bronze'),
+    /** 1 in the book, 0 archived, -1 merged away: lets the list page through its own indexes. */
+    listed: integer('listed').notNull().default(1),
   },
   (table) => [
     index('customer_stats_spent').on(table.totalSpentKobo),
     index('customer_stats_last_purchase').on(table.lastPurchaseAt),
     index('customer_stats_points').on(table.pointsBalance),
+    index('customer_stats_listed_spent').on(table.listed, table.totalSpentKobo),
+    index('customer_stats_listed_last_purchase').on(table.listed, table.lastPurchaseAt),
+    index('customer_stats_listed_points').on(table.listed, table.pointsBalance),
   ],
 );
 

@@ -99,6 +99,37 @@ describe('customers', () => {
     ).toBe(a.id);
   });
 
+  it('leaves archived and merged customers out of the book, in every order and in the count', () => {
+    const kept = newCustomer(shop, '0803 000 0001', 'Kept');
+    const archived = newCustomer(shop, '0803 000 0002', 'Archived');
+    const merged = newCustomer(shop, '0803 000 0003', 'Merged');
+    shop.customers.archive(archived.id, true, null);
+    shop.customers.merge(kept.id, merged.id, null);
+    for (const sort of ['name', 'spend', 'lastPurchase', 'points'] as const) {
+      const page = shop.customers.list({
+        sort,
+        direction: 'desc',
+        includeArchived: false,
+        offset: 0,
+        limit: 10,
+      });
+      expect(page).toMatchObject({ total: 1, rows: [expect.objectContaining({ id: kept.id })] });
+    }
+    const all = shop.customers.list({
+      sort: 'name',
+      direction: 'asc',
+      includeArchived: true,
+      offset: 0,
+      limit: 10,
+    });
+    expect(all.rows.map((c) => c.id).sort()).toEqual([kept.id, archived.id].sort());
+    shop.customers.archive(archived.id, false, null);
+    expect(
+      shop.customers.list({ sort: 'spend', direction: 'desc', includeArchived: false, offset: 0, limit: 10 })
+        .total,
+    ).toBe(2);
+  });
+
   it('merges history, points, consent, tags and notes into the kept customer', () => {
     const keep = newCustomer(shop, '0803 000 0001', 'Keep', { tags: ['vip'], notes: 'Prefers Peak' });
     const gone = newCustomer(shop, '0803 000 0002', 'Gone', {
