@@ -141,9 +141,6 @@ export const customerStats = sqliteTable(
     listed: integer('listed').notNull().default(1),
   },
   (table) => [
-    index('customer_stats_spent').on(table.totalSpentKobo),
-    index('customer_stats_last_purchase').on(table.lastPurchaseAt),
-    index('customer_stats_points').on(table.pointsBalance),
     index('customer_stats_listed_spent').on(table.listed, table.totalSpentKobo),
     index('customer_stats_listed_last_purchase').on(table.listed, table.lastPurchaseAt),
     index('customer_stats_listed_points').on(table.listed, table.pointsBalance),

@@ -27,7 +27,7 @@ import { toCsvRow } from './csv-text';
 
 type ImportInput = z.output<(typeof customerChannels)['customers:import']['input']>;
 
-const CHUNK = 2_000;
+const CHUNK = 10_000;
 
 /** Header words that name each field, lower-case, in the order they are tried. */
 const HEADER_HINTS: Record<CustomerCsvField, string[]> = {
