@@ -41,6 +41,21 @@ interface ProductRow {
 
 const SELECT = `SELECT p.*, st.quantity FROM products p LEFT JOIN product_stock st ON st.product_id = p.id`;
 
+/** The stored form of the editable fields, shared by create and update. */
+function columns(input: ProductInput | UpdateInput) {
+  return {
+    name: input.name,
+    searchName: input.name.toLowerCase(),
+    sku: input.sku === '' ? null : input.sku,
+    barcode: input.barcode === '' ? null : input.barcode,
+    priceKobo: input.priceKobo,
+    costKobo: input.costKobo,
+    category: input.category,
+    lowStockThreshold: input.lowStockThreshold,
+    image: input.image,
+  };
+}
+
 function toProduct(row: ProductRow): Product {
   const stock = row.quantity ?? 0;
   return {
@@ -154,22 +169,11 @@ export class ProductService {
         this.sql
           .prepare(
             `INSERT INTO products (id, name, search_name, sku, barcode, price_kobo, cost_kobo, category, low_stock_threshold,
-               image, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               image, created_at, updated_at)
+             VALUES (@id, @name, @searchName, @sku, @barcode, @priceKobo, @costKobo, @category, @lowStockThreshold,
+               @image, @at, @at)`,
           )
-          .run(
-            id,
-            input.name,
-            input.name.toLowerCase(),
-            input.sku || null,
-            input.barcode || null,
-            input.priceKobo,
-            input.costKobo,
-            input.category,
-            input.lowStockThreshold,
-            input.image,
-            at,
-            at,
-          );
+          .run({ ...columns(input), id, at });
         this.bumpStock.run({ productId: id, quantity: 0 });
         if (input.openingStock > 0)
           this.move(id, 'receive', input.openingStock, { staffId, note: 'Opening stock' });
@@ -193,22 +197,12 @@ export class ProductService {
         this.refuseTaken(input, input.id);
         this.sql
           .prepare(
-            `UPDATE products SET name = ?, search_name = ?, sku = ?, barcode = ?, price_kobo = ?, cost_kobo = ?, category = ?,
-               low_stock_threshold = ?, image = ?, updated_at = ? WHERE id = ?`,
+            `UPDATE products SET name = @name, search_name = @searchName, sku = @sku, barcode = @barcode,
+               price_kobo = @priceKobo, cost_kobo = @costKobo, category = @category,
+               low_stock_threshold = @lowStockThreshold, image = @image, updated_at = @at
+             WHERE id = @id`,
           )
-          .run(
-            input.name,
-            input.name.toLowerCase(),
-            input.sku || null,
-            input.barcode || null,
-            input.priceKobo,
-            input.costKobo,
-            input.category,
-            input.lowStockThreshold,
-            input.image,
-            this.deps.now(),
-            input.id,
-          );
+          .run({ ...columns(input), id: input.id, at: this.deps.now() });
         this.deps.audit.append({
           actorStaffId: staffId,
           action: 'product.update',
