@@ -8,6 +8,7 @@ import { foundationChannels } from './channels/foundation';
 import { productChannels } from './channels/products';
 import { reportChannels } from './channels/reports';
 import { saleChannels } from './channels/sales';
+import { syncChannels, type SyncStatus } from './channels/sync';
 import type { AppStatus, UpdateStatus } from './channels/foundation';
 import type { Envelope } from './errors';
 
@@ -17,6 +18,7 @@ export * from './channels/foundation';
 export * from './channels/products';
 export * from './channels/reports';
 export * from './channels/sales';
+export * from './channels/sync';
 
 export const channels = {
   ...foundationChannels,
@@ -24,6 +26,7 @@ export const channels = {
   ...productChannels,
   ...saleChannels,
   ...reportChannels,
+  ...syncChannels,
 } as const;
 
 /** The one IPC channel that carries events from main to the renderer. */
@@ -36,12 +39,7 @@ export const events = {
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative(),
   }),
-  'sync:status': z.object({
-    state: z.enum(['not-paired', 'offline', 'idle', 'syncing', 'error']),
-    pending: z.number().int().nonnegative(),
-    lastSyncAt: z.number().nullable(),
-    message: z.string(),
-  }),
+  'sync:status': z.custom<SyncStatus>((value) => typeof value === 'object' && value !== null),
   'update:status': z.custom<UpdateStatus>((value) => typeof value === 'object' && value !== null),
   'app:status': z.custom<AppStatus>((value) => typeof value === 'object' && value !== null),
 } as const;

@@ -81,3 +81,14 @@ export class HybridClock {
     return seen;
   }
 }
+
+/**
+ * The sync server's guard against a counter whose clock runs fast: a clock value from beyond
+ * `limitWall` (the server's time plus the allowed drift) is brought back to it, keeping the
+ * node. The counter that sent it is told the clamped value and takes it in, so every copy of
+ * the record judges the edit by the same clock.
+ */
+export function clampHlcText(text: string, limitWall: number): string {
+  const hlc = parseHlc(text);
+  return hlc.wall > limitWall ? formatHlc({ wall: limitWall, counter: 0, node: hlc.node }) : text;
+}

@@ -1,5 +1,6 @@
-// Builds everything `npm start`, `npm run serve` and electron-builder need into out/:
-// the renderer with Vite, and the main process, preload and browser host with esbuild.
+// Builds everything `npm start`, `npm run serve`, `npm run server` and electron-builder need
+// into out/: the renderer with Vite, and the main process, preload, browser host and sync server
+// with esbuild. `build.mjs server` builds only the sync server (its Docker image does that).
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,8 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 // KASUWA_OUT_DIR lets two builds (say, two people's checks) live side by side.
 const out = path.resolve(root, process.env.KASUWA_OUT_DIR ?? 'out');
 
-await rm(out, { recursive: true, force: true });
+const serverOnly = process.argv.includes('server');
+await rm(serverOnly ? path.join(out, 'server') : out, { recursive: true, force: true });
 
 const nodeTarget = {
   bundle: true,
@@ -35,37 +37,49 @@ const nodeTarget = {
   ],
 };
 
-await Promise.all([
-  esbuild({
-    ...nodeTarget,
-    entryPoints: [path.join(root, 'main/index.ts')],
-    outfile: path.join(out, 'main/index.js'),
-  }),
-  esbuild({
-    ...nodeTarget,
-    entryPoints: [path.join(root, 'main/host/serve.ts')],
-    outfile: path.join(out, 'host/serve.js'),
-  }),
-  // A sandboxed preload may require only 'electron': everything else is bundled in.
-  esbuild({
-    ...nodeTarget,
-    platform: 'browser',
-    target: 'chrome130',
-    minify: true,
-    external: ['electron'],
-    entryPoints: [path.join(root, 'preload/index.ts')],
-    outfile: path.join(out, 'preload/index.js'),
-  }),
-  viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' }),
-  // `build.mjs bench` also bundles the benchmarks, which import main/ code like the app does.
-  ...(process.argv.includes('bench')
-    ? [
-        esbuild({
-          ...nodeTarget,
-          entryPoints: [path.join(root, 'tests/bench/run.ts')],
-          outfile: path.join(out, 'bench/run.js'),
-        }),
-      ]
-    : []),
-]);
-process.stdout.write(`built Kasuwa ${version} into out/\n`);
+// The sync server loads its packages from node_modules, as `npm ci --omit=dev` installs them.
+const serverBuild = esbuild({
+  ...nodeTarget,
+  packages: 'external',
+  entryPoints: [path.join(root, 'server/main.ts')],
+  outfile: path.join(out, 'server/main.js'),
+});
+
+await Promise.all([serverBuild, ...(serverOnly ? [] : appBuilds())]);
+process.stdout.write(`built Kasuwa ${version}${serverOnly ? ' (sync server)' : ''} into out/\n`);
+
+function appBuilds() {
+  return [
+    esbuild({
+      ...nodeTarget,
+      entryPoints: [path.join(root, 'main/index.ts')],
+      outfile: path.join(out, 'main/index.js'),
+    }),
+    esbuild({
+      ...nodeTarget,
+      entryPoints: [path.join(root, 'main/host/serve.ts')],
+      outfile: path.join(out, 'host/serve.js'),
+    }),
+    // A sandboxed preload may require only 'electron': everything else is bundled in.
+    esbuild({
+      ...nodeTarget,
+      platform: 'browser',
+      target: 'chrome130',
+      minify: true,
+      external: ['electron'],
+      entryPoints: [path.join(root, 'preload/index.ts')],
+      outfile: path.join(out, 'preload/index.js'),
+    }),
+    viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' }),
+    // `build.mjs bench` also bundles the benchmarks, which import main/ code like the app does.
+    ...(process.argv.includes('bench')
+      ? [
+          esbuild({
+            ...nodeTarget,
+            entryPoints: [path.join(root, 'tests/bench/run.ts')],
+            outfile: path.join(out, 'bench/run.js'),
+          }),
+        ]
+      : []),
+  ];
+}

@@ -7,7 +7,7 @@ import {
   mergeSale,
   type CustomerReplica,
   type SaleCopy,
-} from '../../main/services/sync/merge';
+} from '../../shared/sync/merge';
 import {
   batchForLink,
   decideSync,
