@@ -10,6 +10,7 @@ import { createHandlerTable } from './ipc/index';
 import { forwardEvents, registerIpcHandlers } from './platform/ipc';
 import { printReceipt } from './platform/printing';
 import { loadKeychain } from './platform/keychain';
+import { ElectronNetwork, ElectronPower } from './platform/power-electron';
 import { ElectronUpdates } from './platform/updater';
 import { createMainWindow, hardenWebContents, registerAppScheme, serveRenderer } from './platform/window';
 import { EventBus } from './services/app/event-bus';
@@ -39,6 +40,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     events,
     log,
+    power: new ElectronPower(),
+    network: new ElectronNetwork(),
   });
   const updates = new ElectronUpdates({
     isPackaged: app.isPackaged,

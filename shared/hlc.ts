@@ -48,6 +48,23 @@ export class HybridClock {
     this.offsetMs = offsetMs;
   }
 
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** The last timestamp handed out, for keeping across restarts. */
+  get latest(): Hlc {
+    return this.last;
+  }
+
+  /**
+   * Picks up from a timestamp kept before a restart, so a counter whose wall clock was reset
+   * (a flat CMOS battery after a power cut) never stamps an edit older than its last one.
+   */
+  restore(last: Hlc): void {
+    if (compareHlc(last, this.last) > 0) this.last = { ...last, node: this.node };
+  }
+
   private physical(): number {
     return this.wallClock() + this.offsetMs;
   }

@@ -35,3 +35,8 @@ export function lagosWeekStart(at: number): string {
   const weekday = (shifted.getUTCDay() + 6) % 7;
   return lagosDay(at - weekday * DAY_MS);
 }
+
+/** `YYYY-MM-DD HH:MM` in Lagos, for records shown side by side. */
+export function lagosDateTime(at: number): string {
+  return new Date(at + OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -16,6 +16,8 @@ export const businessProfile = sqliteTable(
     phone: text('phone').notNull(),
     address: text('address').notNull().default(''),
     email: text('email').notNull().default(''),
+    /** JSON: the hybrid-logical-clock stamp of each field (`*` for the ones last set together). */
+    syncClock: text('sync_clock').notNull().default('{}'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -34,6 +36,8 @@ export const staff = sqliteTable(
     /** `scrypt$N$r$p$salt$hash`, never the PIN itself. */
     pinHash: text('pin_hash').notNull(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** JSON: the hybrid-logical-clock stamp of each field (`*` for the ones last set together). */
+    syncClock: text('sync_clock').notNull().default('{}'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -48,6 +52,8 @@ export const settings = sqliteTable('settings', {
   /** JSON text of the value. */
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** The clock of the last edit, for the settings every counter of the shop shares. */
+  syncClock: text('sync_clock'),
 });
 
 /**
@@ -99,7 +105,10 @@ export const customers = sqliteTable(
       .default('individual'),
     /** JSON array of tags. */
     tags: text('tags').notNull().default('[]'),
+    /** The live notes of `notes_log`, oldest first: what screens and search read. */
     notes: text('notes').notNull().default(''),
+    /** JSON array of `{id, text, hlc}`: notes from every counter are kept, never overwritten. */
+    notesLog: text('notes_log').notNull().default('[]'),
     /** JSON object of preferences, merged per key. */
     preferences: text('preferences').notNull().default('{}'),
     /** `MM-DD` or `YYYY-MM-DD`. */
@@ -107,11 +116,15 @@ export const customers = sqliteTable(
     archivedAt: integer('archived_at'),
     mergedIntoId: text('merged_into_id'),
     createdByStaffId: text('created_by_staff_id'),
+    /** JSON: the hybrid-logical-clock stamp of each field (`*` for the ones last set together). */
+    syncClock: text('sync_clock').notNull().default('{}'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
-    uniqueIndex('customers_phone_unmerged')
+    // Not unique: two counters offline can each add the same number; sync queues the pair for
+    // the owner to merge. The service still refuses a duplicate typed at this counter.
+    index('customers_phone_unmerged')
       .on(table.phone)
       .where(sql`${table.mergedIntoId} IS NULL`),
     index('customers_search_name').on(table.searchName),
@@ -208,12 +221,15 @@ export const products = sqliteTable(
     /** A small image as a data URL (resized before it is stored). */
     image: text('image'),
     archivedAt: integer('archived_at'),
+    /** JSON: the hybrid-logical-clock stamp of each field (`*` for the ones last set together). */
+    syncClock: text('sync_clock').notNull().default('{}'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
-    uniqueIndex('products_sku').on(table.sku),
-    uniqueIndex('products_barcode').on(table.barcode),
+    // Not unique, like the customer's phone: codes given the same offline on two counters meet in sync.
+    index('products_sku').on(table.sku),
+    index('products_barcode').on(table.barcode),
     index('products_search_name').on(table.searchName),
     index('products_category').on(table.category),
     check('products_price_not_negative', sql`${table.priceKobo} >= 0`),
@@ -445,6 +461,70 @@ export const outbox = sqliteTable(
     payload: text('payload').notNull(),
     createdAt: integer('created_at').notNull(),
     pushedAt: integer('pushed_at'),
+    /** pending, then the server's answer: applied, conflict or rejected. */
+    status: text('status', { enum: ['pending', 'applied', 'conflict', 'rejected'] })
+      .notNull()
+      .default('pending'),
+    /** The refusal's reason, or the conflict it opened. */
+    result: text('result'),
   },
-  (table) => [index('outbox_unpushed').on(table.pushedAt, table.seq)],
+  (table) => [
+    index('outbox_unpushed').on(table.pushedAt, table.seq),
+    index('outbox_status').on(table.status, table.seq),
+  ],
 );
+
+// ── Sync (issue 4) ─────────────────────────────────────────────────────────────────────────
+
+/** This counter's pairing and progress: server address, device token, pull cursor, clock. */
+export const syncState = sqliteTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** What sync could not settle by its rules and the owner must: both versions are kept. */
+export const syncConflicts = sqliteTable(
+  'sync_conflicts',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['sale-amounts', 'duplicate-customer', 'duplicate-product'] }).notNull(),
+    entityId: text('entity_id').notNull(),
+    /** JSON of this counter's version (null where there is none, as for a pulled duplicate). */
+    mine: text('mine'),
+    /** JSON of the other version. */
+    theirs: text('theirs').notNull(),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    resolution: text('resolution', { enum: ['keep-mine', 'keep-theirs', 'merge'] }),
+    resolvedByStaffId: text('resolved_by_staff_id'),
+  },
+  (table) => [
+    index('sync_conflicts_open').on(table.resolvedAt, table.createdAt),
+    index('sync_conflicts_entity').on(table.kind, table.entityId),
+  ],
+);
+
+/** Refused mutations and failed attempts, newest kept, for the Sync screen. */
+export const syncProblems = sqliteTable(
+  'sync_problems',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    kind: text('kind', { enum: ['rejected', 'error'] }).notNull(),
+    message: text('message').notNull(),
+    entity: text('entity'),
+    entityId: text('entity_id'),
+  },
+  (table) => [index('sync_problems_at').on(table.at)],
+);
+
+/**
+ * A row here, inside one transaction, is the only way past the ledgers' append-only triggers:
+ * the owner settling a sale conflict replaces one copy with the other. The row is deleted in
+ * the same transaction, and an audit row records the correction.
+ */
+export const ledgerCorrections = sqliteTable('ledger_corrections', {
+  id: text('id').primaryKey(),
+  reason: text('reason').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -10,6 +10,7 @@ import { createDispatch } from '../ipc/handler';
 import { createHandlerTable } from '../ipc/index';
 import { printInBrowser } from '../ipc/sales';
 import { loadKeychain } from '../platform/keychain';
+import { OsNetwork, OsPower } from '../platform/power-os';
 import { EventBus } from '../services/app/event-bus';
 import { createLog } from '../services/app/log';
 import { ShopRuntime } from '../services/app/runtime';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     throw new Error(`KASUWA_PORT must be a port number (0-65535), not "${portText}"`);
   }
   const events = new EventBus();
+  const power = new OsPower();
+  await power.start();
   const runtime = new ShopRuntime({
     dataDir,
     keychain: process.env.KASUWA_KEYCHAIN === 'off' ? null : await loadKeychain(),
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     version: KASUWA_VERSION,
     events,
     log,
+    power,
+    network: new OsNetwork(),
   });
   const updates = new NoUpdates(
     'Browser mode runs from the installed copy; the desktop app installs updates.',

@@ -10,6 +10,7 @@ import { productHandlers } from './products';
 import { reportHandlers } from './reports';
 import { saleHandlers, type PrintReceipt } from './sales';
 import { settingsHandlers } from './settings';
+import { syncHandlers } from './sync';
 
 export interface HandlerDeps {
   runtime: ShopRuntime;
@@ -36,5 +37,6 @@ export function createHandlerTable({ runtime, updates, events, print }: HandlerD
       print,
     }),
     ...reportHandlers({ reports: () => shop().reports, till }),
+    ...syncHandlers({ sync: () => shop().sync }),
   } satisfies HandlerTable;
 }

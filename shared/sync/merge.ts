@@ -72,6 +72,49 @@ export function mergeReplica(mine: Replica, theirs: Replica): Replica {
 
 export const mergeCustomer = mergeReplica;
 
+/**
+ * Takes in the server's answer to a push. Where this counter has not edited a field since it
+ * sent `pushed`, the server's copy is taken as it is, even when its clock is lower: the server
+ * clamps a clock that ran ahead, and every counter must judge the edit by the clamped value.
+ * Where this counter edited again since, the usual merge decides.
+ */
+export function adoptServerCopy(local: Replica, pushed: Replica, server: Replica): Replica {
+  const part = (
+    mine: Record<string, Stamped<string | null>>,
+    sent: Record<string, Stamped<string | null>>,
+    theirs: Record<string, Stamped<string | null>>,
+  ) => {
+    const result: Record<string, Stamped<string | null>> = {};
+    for (const key of [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].sort()) {
+      const own = mine[key];
+      const sentCopy = sent[key];
+      const unchanged = own !== undefined && sentCopy !== undefined && own.hlc === sentCopy.hlc;
+      const winner = unchanged ? (theirs[key] ?? own) : newer(own, theirs[key]);
+      if (winner !== undefined) result[key] = winner;
+    }
+    return result;
+  };
+  const sentNotes = new Map(pushed.notes.map((note) => [note.id, note]));
+  const serverNotes = new Map(server.notes.map((note) => [note.id, note]));
+  const notes = mergeReplica(
+    { ...EMPTY_REPLICA, notes: local.notes },
+    { ...EMPTY_REPLICA, notes: server.notes },
+  )
+    .notes.map((note) => {
+      const own = local.notes.find((n) => n.id === note.id);
+      const sent = sentNotes.get(note.id);
+      return own !== undefined && sent !== undefined && own.hlc === sent.hlc
+        ? (serverNotes.get(note.id) ?? own)
+        : note;
+    })
+    .sort(compareNotes);
+  return {
+    fields: part(local.fields, pushed.fields, server.fields),
+    preferences: part(local.preferences, pushed.preferences, server.preferences),
+    notes,
+  };
+}
+
 /** The same record, written the same way: what "the server's row equals mine" means. */
 export function sameReplica(a: Replica, b: Replica): boolean {
   const canonical = (r: Replica) => JSON.stringify(mergeReplica(r, EMPTY_REPLICA));

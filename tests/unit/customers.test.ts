@@ -25,7 +25,12 @@ describe('customers', () => {
     expect(customer.consents).toEqual([
       expect.objectContaining({ channel: 'sms', granted: true, source: 'counter' }),
     ]);
-    expect(shop.outbox.pending()).toBe(before + 1);
+    // The customer, then the consent that names it: the order other counters take them in.
+    expect(shop.outbox.pending()).toBe(before + 2);
+    expect(shop.outbox.nextBatch(100).slice(-2).map((m) => [m.entity, m.entityId])).toEqual([
+      ['customer', customer.id],
+      ['consent', expect.any(String)],
+    ]);
     expect(shop.audit.list(1)[0]).toMatchObject({ action: 'customer.create', entityId: customer.id });
   });
 

@@ -400,6 +400,27 @@ const VALID: { [C in ChannelName]: ChannelInput<C> } = {
   'reports:topCustomers': { from: 0, to: 1, limit: 10 },
   'reports:topProducts': { from: 0, to: 1, limit: 10 },
   'reports:exportSalesCsv': { from: 0, to: 1, offset: 0, limit: 1000 },
+  'sync:status': undefined,
+  'sync:createBusiness': {
+    serverUrl: 'http://192.168.0.10:8787',
+    deviceName: 'Front counter',
+    branchName: 'Yaba',
+    ownerPin: '1234',
+  },
+  'sync:pair': {
+    serverUrl: 'http://192.168.0.10:8787',
+    code: 'K7F3-9QX2',
+    deviceName: 'Back counter',
+    ownerPin: '1234',
+  },
+  'sync:pairingCode': { ownerPin: '1234' },
+  'sync:now': undefined,
+  'sync:devices': undefined,
+  'sync:revokeDevice': { id: ID, ownerPin: '1234' },
+  'sync:unpair': { ownerPin: '1234' },
+  'sync:conflicts': { status: 'open', offset: 0, limit: 20 },
+  'sync:resolve': { id: ID, action: 'keep-mine', ownerPin: '1234' },
+  'sync:problems': { limit: 20 },
 };
 
 const anything = fc.anything({

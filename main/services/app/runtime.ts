@@ -29,7 +29,20 @@ import { RiskService } from '../risk/risk-service';
 import { SaleService } from '../sales/sale-service';
 import { TillSession } from '../sales/till-session';
 import { StaffService } from '../staff/staff-service';
+import type { NetworkSource, PowerSource } from '../sync/conditions';
+import { ManualNetwork, ManualPower } from '../sync/conditions';
+import { LedgerRows } from '../sync/ledgers';
 import { Outbox } from '../sync/outbox';
+import { ReplicaTables } from '../sync/replicas';
+import { SyncApplier } from '../sync/sync-applier';
+import { SyncClock } from '../sync/sync-clock';
+import { SyncConflicts, type ConflictActions } from '../sync/sync-conflicts';
+import { SyncEngine } from '../sync/sync-engine';
+import { SyncProblems } from '../sync/sync-problems';
+import { SyncRecorder } from '../sync/sync-recorder';
+import { SyncService } from '../sync/sync-service';
+import { SyncState } from '../sync/sync-state';
+import { HttpSyncTransport, type SyncTransport } from '../sync/sync-transport';
 import type { EventBus } from './event-bus';
 import type { Log } from './log';
 import { WalCheckpoints } from './wal-checkpoints';
@@ -49,25 +62,60 @@ export interface ShopServices {
   risk: RiskService;
   sales: SaleService;
   reports: ReportService;
+  sync: SyncService;
+}
+
+/** What sync needs from outside the database: the power and network readings and the HTTP client. */
+export interface SyncEnvironment {
+  power: PowerSource;
+  network: NetworkSource;
+  transport: SyncTransport;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+function defaultSyncEnvironment(): SyncEnvironment {
+  return {
+    power: new ManualPower(),
+    network: new ManualNetwork(),
+    transport: new HttpSyncTransport(),
+    log: () => undefined,
+  };
 }
 
 /** Builds every domain service on an open database; the one place they are constructed. */
-export function createShopServices(db: ShopDatabase, now: () => number): ShopServices {
-  const audit = new AuditLog(db.sqlite, now);
-  const outbox = new Outbox(db.sqlite, now);
-  const business = new BusinessService(db, audit, now);
-  const staff = new StaffService(db, audit, now);
-  const settings = new SettingsService(db, audit, now);
-  const loyalty = new LoyaltyService(db, settings, audit);
-  const stats = new CustomerStats(db.sqlite);
-  const customers = new CustomerService({ db, audit, outbox, stats, loyalty, now });
-  const products = new ProductService({ db, audit, outbox, now });
+export function createShopServices(
+  db: ShopDatabase,
+  now: () => number,
+  environment: SyncEnvironment = defaultSyncEnvironment(),
+): ShopServices {
+  const sql = db.sqlite;
+  const audit = new AuditLog(sql, now);
+  const outbox = new Outbox(sql, now);
+  const syncState = new SyncState(sql);
+  const stats = new CustomerStats(sql);
+  // Services below are built later; these closures are only called once everything exists.
+  let settings: SettingsService | null = null;
+  let loyalty: LoyaltyService | null = null;
+  const built = <T>(service: T | null): T => {
+    if (service === null) throw new Error('a service was used before the shop finished building');
+    return service;
+  };
+  const clock = new SyncClock(syncState, () => built(settings).device().deviceId.slice(-12), now);
+  const replicas = new ReplicaTables(sql);
+  const ledgers = new LedgerRows(sql, stats, () => built(loyalty).rules());
+  const recorder = new SyncRecorder({ sql, outbox, clock, replicas, ledgers });
+  settings = new SettingsService(db, audit, now, recorder);
+  loyalty = new LoyaltyService(db, settings, audit);
+  const business = new BusinessService(db, audit, now, recorder);
+  const staff = new StaffService(db, audit, now, recorder);
+  const customers = new CustomerService({ db, audit, sync: recorder, stats, loyalty, now });
+  const products = new ProductService({ db, audit, sync: recorder, now });
   const till = new TillSession(staff);
   const risk = new RiskService({ db, audit, staff, now });
   const sales = new SaleService({
     db,
     audit,
-    outbox,
+    sync: recorder,
     stats,
     loyalty,
     products,
@@ -76,6 +124,61 @@ export function createShopServices(db: ShopDatabase, now: () => number): ShopSer
     business,
     risk,
     now,
+  });
+  let sync: SyncService | null = null;
+  const problems = new SyncProblems(sql, now);
+  const conflicts = new SyncConflicts({
+    sql,
+    ledgers,
+    outbox,
+    audit,
+    now,
+    actions: (): ConflictActions => built(sync).conflictActions(),
+  });
+  const applier = new SyncApplier({
+    sql,
+    replicas,
+    ledgers,
+    clock,
+    conflicts,
+    problems,
+    stats,
+    rules: () => built(loyalty).rules(),
+    now,
+  });
+  const engine = new SyncEngine({
+    sql,
+    state: syncState,
+    outbox,
+    applier,
+    ledgers,
+    conflicts,
+    problems,
+    clock,
+    audit,
+    transport: environment.transport,
+    now,
+    onChange: () => undefined,
+  });
+  sync = new SyncService({
+    sql,
+    state: syncState,
+    outbox,
+    engine,
+    replicas,
+    ledgers,
+    conflicts,
+    problems,
+    recorder,
+    transport: environment.transport,
+    staff,
+    business,
+    customers,
+    products,
+    power: environment.power,
+    network: environment.network,
+    now,
+    log: environment.log,
   });
   return {
     db,
@@ -86,12 +189,13 @@ export function createShopServices(db: ShopDatabase, now: () => number): ShopSer
     settings,
     loyalty,
     customers,
-    customerCsv: new CustomerCsv({ db, audit, outbox, now }),
+    customerCsv: new CustomerCsv({ db, audit, sync: recorder, now }),
     products,
     till,
     risk,
     sales,
     reports: new ReportService({ db, audit, staff, now }),
+    sync,
   };
 }
 
@@ -104,6 +208,10 @@ export interface RuntimeOptions {
   log: Log;
   /** Lock with a passphrase even where a keychain works (KASUWA_KEYCHAIN=off). */
   forcePassphrase?: boolean;
+  /** The machine's power and network readings for the sync schedule (default: mains, online). */
+  power?: PowerSource;
+  network?: NetworkSource;
+  transport?: SyncTransport;
   now?: () => number;
 }
 
@@ -196,6 +304,7 @@ export class ShopRuntime {
   close(): void {
     this.checkpoints?.stop();
     this.checkpoints = null;
+    this.services?.sync.stop();
     this.services?.db.close();
     this.services = null;
   }
@@ -206,7 +315,13 @@ export class ShopRuntime {
       let services: ShopServices;
       let setupDone: boolean;
       try {
-        services = createShopServices(db, this.options.now ?? Date.now);
+        const log = this.options.log;
+        services = createShopServices(db, this.options.now ?? Date.now, {
+          power: this.options.power ?? new ManualPower(),
+          network: this.options.network ?? new ManualNetwork(),
+          transport: this.options.transport ?? new HttpSyncTransport(),
+          log: (message, fields) => log.info(message, fields),
+        });
         // Read before the services are handed out: a damaged page here must leave the app locked.
         setupDone = services.business.isSetUp();
       } catch (error) {
@@ -225,6 +340,8 @@ export class ShopRuntime {
         dataDir: this.options.dataDir,
         version: this.options.version,
       });
+      services.sync.onStatus((status) => this.options.events.emit('sync:status', status));
+      services.sync.start();
       for (const listener of this.readyListeners) listener(services);
     } catch (error) {
       this.fail(error);

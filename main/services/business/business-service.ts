@@ -13,6 +13,7 @@ import type { ShopDatabase } from '../../db/open';
 import { businessProfile, staff } from '../../db/schema';
 import type { AuditLog } from '../audit/audit-log';
 import { hashPin } from '../staff/pin';
+import type { SyncRecorder } from '../sync/sync-recorder';
 
 type BusinessInput = z.output<typeof businessInputSchema>;
 type SetupInput = z.output<typeof setupInputSchema>;
@@ -28,12 +29,14 @@ export class BusinessService {
     private readonly db: ShopDatabase,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    /** Queues the profile and the owner for the shop's other counters; absent in tests of this service alone. */
+    private readonly sync: SyncRecorder | null = null,
   ) {}
 
   get(): BusinessProfile | null {
     const row = this.db.orm.select().from(businessProfile).get();
     if (row === undefined) return null;
-    const { singleton: _singleton, ...profile } = row;
+    const { singleton: _singleton, syncClock: _syncClock, ...profile } = row;
     return { ...profile, state: profile.state as BusinessProfile['state'] };
   }
 
@@ -70,6 +73,8 @@ export class BusinessService {
             updatedAt: at,
           })
           .run();
+        this.sync?.replicaChanged('business', businessId, null);
+        this.sync?.replicaChanged('staff', ownerId, null);
         this.audit.append({
           actorStaffId: ownerId,
           action: 'business.setup',
@@ -99,11 +104,13 @@ export class BusinessService {
           (key) => current[key] !== next[key],
         );
         if (changed.length === 0) return;
+        const before = this.sync?.before('business', current.id) ?? null;
         this.db.orm
           .update(businessProfile)
           .set({ ...next, updatedAt: this.now() })
           .where(eq(businessProfile.id, current.id))
           .run();
+        this.sync?.replicaChanged('business', current.id, before);
         this.audit.append({
           actorStaffId,
           action: 'business.update',

@@ -22,7 +22,7 @@ import { parseNigerianPhone } from '../../../shared/phone';
 import { NIGERIAN_STATES, type NigerianState } from '../../../shared/states';
 import type { ShopDatabase } from '../../db/open';
 import type { AuditLog } from '../audit/audit-log';
-import type { Outbox } from '../sync/outbox';
+import type { SyncRecorder } from '../sync/sync-recorder';
 import { toCsvRow } from './csv-text';
 
 type ImportInput = z.output<(typeof customerChannels)['customers:import']['input']>;
@@ -107,7 +107,7 @@ export class CustomerCsv {
   private readonly sql: Database.Database;
 
   constructor(
-    private readonly deps: { db: ShopDatabase; audit: AuditLog; outbox: Outbox; now: () => number },
+    private readonly deps: { db: ShopDatabase; audit: AuditLog; sync: SyncRecorder; now: () => number },
   ) {
     this.sql = deps.db.sqlite;
   }
@@ -241,15 +241,13 @@ export class CustomerCsv {
               at,
             );
             insertStats.run(id);
+            this.deps.sync.replicaChanged('customer', id, null);
             for (const channel of CONTACT_CHANNELS) {
-              if (consent[channel] === true) insertConsent.run(uuidv7(at), id, channel, staffId, at);
+              if (consent[channel] !== true) continue;
+              const consentId = uuidv7(at);
+              insertConsent.run(consentId, id, channel, staffId, at);
+              this.deps.sync.ledgerAdded('consent', consentId);
             }
-            this.deps.outbox.record({
-              entity: 'customer',
-              entityId: id,
-              op: 'create',
-              payload: { id, displayName, phone: phone.e164, state, tags, source: 'import' },
-            });
             seenInFile.set(phone.e164, line);
             imported += 1;
             return undefined;

@@ -27,7 +27,7 @@ import type { NigerianState } from '../../../shared/states';
 import type { ShopDatabase } from '../../db/open';
 import type { AuditLog } from '../audit/audit-log';
 import type { LoyaltyService } from '../loyalty/loyalty-service';
-import type { Outbox } from '../sync/outbox';
+import type { SyncRecorder } from '../sync/sync-recorder';
 import type { CustomerStats } from './customer-stats';
 
 export type CustomerInput = z.output<typeof customerInputSchema>;
@@ -135,7 +135,7 @@ export class CustomerService {
     private readonly deps: {
       db: ShopDatabase;
       audit: AuditLog;
-      outbox: Outbox;
+      sync: SyncRecorder;
       stats: CustomerStats;
       loyalty: LoyaltyService;
       now: () => number;
@@ -305,10 +305,12 @@ export class CustomerService {
           )
           .run({ ...this.columns(input, phone, whatsapp), id, staffId, at });
         this.deps.stats.get(id);
+        this.deps.sync.replicaChanged('customer', id, null);
         for (const channel of CONTACT_CHANNELS) {
           if (input.consent[channel]) {
+            const consentId = uuidv7(at);
             this.insertConsent.run(
-              uuidv7(at),
+              consentId,
               id,
               channel,
               1,
@@ -317,6 +319,7 @@ export class CustomerService {
               staffId,
               at,
             );
+            this.deps.sync.ledgerAdded('consent', consentId);
           }
         }
         this.deps.audit.append({
@@ -325,7 +328,6 @@ export class CustomerService {
           entity: 'customer',
           entityId: id,
         });
-        this.deps.outbox.record({ entity: 'customer', entityId: id, op: 'create', payload: this.get(id) });
       })
       .immediate();
     return this.get(id);
@@ -344,6 +346,7 @@ export class CustomerService {
           );
         }
         this.refuseDuplicate(phone.e164, input.id);
+        const before = this.deps.sync.before('customer', input.id);
         const at = this.deps.now();
         if (current.phone !== phone.e164) {
           this.sql
@@ -369,12 +372,7 @@ export class CustomerService {
           entity: 'customer',
           entityId: input.id,
         });
-        this.deps.outbox.record({
-          entity: 'customer',
-          entityId: input.id,
-          op: 'update',
-          payload: this.get(input.id),
-        });
+        this.deps.sync.replicaChanged('customer', input.id, before);
       })
       .immediate();
     return this.get(input.id);
@@ -384,6 +382,7 @@ export class CustomerService {
     this.sql
       .transaction(() => {
         this.get(id);
+        const before = this.deps.sync.before('customer', id);
         this.sql
           .prepare('UPDATE customers SET archived_at = ?, updated_at = ? WHERE id = ?')
           .run(archived ? this.deps.now() : null, this.deps.now(), id);
@@ -397,7 +396,7 @@ export class CustomerService {
           entity: 'customer',
           entityId: id,
         });
-        this.deps.outbox.record({ entity: 'customer', entityId: id, op: 'archive', payload: { archived } });
+        this.deps.sync.replicaChanged('customer', id, before);
       })
       .immediate();
     return this.get(id);
@@ -417,21 +416,30 @@ export class CustomerService {
           throw new KasuwaError('conflict', 'One of these customers was already merged into someone else.');
         }
         const at = this.deps.now();
+        const keepBefore = this.deps.sync.before('customer', keepId);
+        const goneBefore = this.deps.sync.before('customer', mergeId);
         this.sql.prepare('UPDATE sales SET customer_id = ? WHERE customer_id = ?').run(keepId, mergeId);
         const balance = this.deps.stats.get(mergeId).pointsBalance;
+        const movedPoints: string[] = [];
+        const movedConsents: string[] = [];
         if (balance !== 0) {
           const insertPoints = this.sql.prepare(
             `INSERT INTO points_ledger (id, customer_id, delta, kind, note, created_at) VALUES (?, ?, ?, 'merge', ?, ?)`,
           );
-          insertPoints.run(uuidv7(at), mergeId, -balance, `Moved to ${keep.displayName}`, at);
-          insertPoints.run(uuidv7(at), keepId, balance, `From ${gone.displayName}`, at);
+          const out = uuidv7(at);
+          const into = uuidv7(at);
+          insertPoints.run(out, mergeId, -balance, `Moved to ${keep.displayName}`, at);
+          insertPoints.run(into, keepId, balance, `From ${gone.displayName}`, at);
+          movedPoints.push(out, into);
         }
         const keptConsent = new Map(keep.consents.map((c) => [c.channel, c]));
         for (const consent of gone.consents) {
           const kept = keptConsent.get(consent.channel);
           if (kept === undefined || kept.at < consent.at) {
+            const consentId = uuidv7(at);
+            movedConsents.push(consentId);
             this.insertConsent.run(
-              uuidv7(at),
+              consentId,
               keepId,
               consent.channel,
               consent.granted ? 1 : 0,
@@ -477,12 +485,11 @@ export class CustomerService {
           entityId: keepId,
           details: { merged: mergeId, pointsMoved: balance },
         });
-        this.deps.outbox.record({
-          entity: 'customer',
-          entityId: keepId,
-          op: 'merge',
-          payload: { keepId, mergeId },
-        });
+        // The kept customer's new fields, then the merged one pointing at it, then the moved facts.
+        this.deps.sync.replicaChanged('customer', keepId, keepBefore);
+        this.deps.sync.replicaChanged('customer', mergeId, goneBefore);
+        for (const id of movedPoints) this.deps.sync.ledgerAdded('points', id);
+        for (const id of movedConsents) this.deps.sync.ledgerAdded('consent', id);
       })
       .immediate();
     return this.get(keepId);
@@ -493,8 +500,9 @@ export class CustomerService {
       .transaction(() => {
         this.get(input.customerId);
         const at = this.deps.now();
+        const consentId = uuidv7(at);
         this.insertConsent.run(
-          uuidv7(at),
+          consentId,
           input.customerId,
           input.channel,
           input.granted ? 1 : 0,
@@ -510,12 +518,7 @@ export class CustomerService {
           entityId: input.customerId,
           details: { channel: input.channel, source: input.source },
         });
-        this.deps.outbox.record({
-          entity: 'customer',
-          entityId: input.customerId,
-          op: 'consent',
-          payload: input,
-        });
+        this.deps.sync.ledgerAdded('consent', consentId);
       })
       .immediate();
     return this.get(input.customerId);

@@ -16,7 +16,7 @@ import { KasuwaError } from '../../../shared/errors';
 import { uuidv7 } from '../../../shared/ids';
 import type { ShopDatabase } from '../../db/open';
 import type { AuditLog } from '../audit/audit-log';
-import type { Outbox } from '../sync/outbox';
+import type { SyncRecorder } from '../sync/sync-recorder';
 
 type ProductInput = z.output<typeof productInputSchema>;
 type UpdateInput = z.output<(typeof productChannels)['products:update']['input']>;
@@ -83,7 +83,7 @@ export class ProductService {
   private readonly bumpStock: Database.Statement<{ productId: string; quantity: number }>;
 
   constructor(
-    private readonly deps: { db: ShopDatabase; audit: AuditLog; outbox: Outbox; now: () => number },
+    private readonly deps: { db: ShopDatabase; audit: AuditLog; sync: SyncRecorder; now: () => number },
   ) {
     this.sql = deps.db.sqlite;
     this.byId = this.sql.prepare(`${SELECT} WHERE p.id = ?`);
@@ -175,6 +175,8 @@ export class ProductService {
           )
           .run({ ...columns(input), id, at });
         this.bumpStock.run({ productId: id, quantity: 0 });
+        // The product is queued before its opening stock, so other counters meet them in that order.
+        this.deps.sync.replicaChanged('product', id, null);
         if (input.openingStock > 0)
           this.move(id, 'receive', input.openingStock, { staffId, note: 'Opening stock' });
         this.deps.audit.append({
@@ -184,7 +186,6 @@ export class ProductService {
           entityId: id,
           details: { priceKobo: input.priceKobo },
         });
-        this.deps.outbox.record({ entity: 'product', entityId: id, op: 'create', payload: { ...input, id } });
       })
       .immediate();
     return this.get(id);
@@ -194,6 +195,7 @@ export class ProductService {
     this.sql
       .transaction(() => {
         const before = this.get(input.id);
+        const replicaBefore = this.deps.sync.before('product', input.id);
         this.refuseTaken(input, input.id);
         this.sql
           .prepare(
@@ -213,7 +215,7 @@ export class ProductService {
               ? {}
               : { priceKobo: { from: before.priceKobo, to: input.priceKobo } },
         });
-        this.deps.outbox.record({ entity: 'product', entityId: input.id, op: 'update', payload: input });
+        this.deps.sync.replicaChanged('product', input.id, replicaBefore);
       })
       .immediate();
     return this.get(input.id);
@@ -223,6 +225,7 @@ export class ProductService {
     this.sql
       .transaction(() => {
         this.get(id);
+        const before = this.deps.sync.before('product', id);
         this.sql
           .prepare('UPDATE products SET archived_at = ?, updated_at = ? WHERE id = ?')
           .run(archived ? this.deps.now() : null, this.deps.now(), id);
@@ -232,7 +235,7 @@ export class ProductService {
           entity: 'product',
           entityId: id,
         });
-        this.deps.outbox.record({ entity: 'product', entityId: id, op: 'archive', payload: { archived } });
+        this.deps.sync.replicaChanged('product', id, before);
       })
       .immediate();
     return this.get(id);
@@ -283,14 +286,9 @@ export class ProductService {
       at,
     );
     this.bumpStock.run({ productId, quantity });
-    if (refs.saleId === undefined && refs.refundId === undefined) {
-      this.deps.outbox.record({
-        entity: 'stock_move',
-        entityId: id,
-        op: 'append',
-        payload: { id, productId, kind, quantity, note: refs.note ?? '' },
-      });
-    }
+    // A sale's or refund's stock moves travel inside the sale or refund.
+    if (refs.saleId === undefined && refs.refundId === undefined)
+      this.deps.sync.ledgerAdded('stock_move', id);
   }
 
   stockMoves(productId: string, offset: number, limit: number): Page<StockMove> {

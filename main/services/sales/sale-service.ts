@@ -30,7 +30,7 @@ import type { ProductService } from '../products/product-service';
 import type { RiskService } from '../risk/risk-service';
 import type { SettingsService } from '../settings/settings-service';
 import type { StaffService } from '../staff/staff-service';
-import type { Outbox } from '../sync/outbox';
+import type { SyncRecorder } from '../sync/sync-recorder';
 import { receiptText } from './receipt-text';
 
 type RecordInput = z.output<(typeof saleChannels)['sales:record']['input']>;
@@ -91,7 +91,7 @@ export class SaleService {
     private readonly deps: {
       db: ShopDatabase;
       audit: AuditLog;
-      outbox: Outbox;
+      sync: SyncRecorder;
       stats: CustomerStats;
       loyalty: LoyaltyService;
       products: ProductService;
@@ -341,41 +341,7 @@ export class SaleService {
           entityId: input.saleId,
           details: { receiptNumber, totalKobo: total, methods: payments.map((p) => p.method) },
         });
-        this.deps.outbox.record({
-          entity: 'sale',
-          entityId: input.saleId,
-          op: 'append',
-          payload: {
-            id: input.saleId,
-            receiptNumber,
-            deviceId: device.deviceId,
-            customerId: customer?.id ?? null,
-            staffId: cashier.id,
-            subtotalKobo: subtotal,
-            discountKobo: discount,
-            totalKobo: total,
-            pointsEarned,
-            pointsRedeemed,
-            createdAt: at,
-            lines: lines.map((l, i) => ({
-              lineNo: i + 1,
-              productId: l.product.id,
-              name: l.product.name,
-              unitPriceKobo: l.product.priceKobo,
-              quantity: l.quantity,
-              discountKobo: l.discountKobo,
-              totalKobo: l.total,
-            })),
-            payments: payments.map((p) => ({
-              method: p.method,
-              amountKobo: p.amountKobo,
-              tenderedKobo: p.tendered,
-              changeKobo: p.change,
-              reference: p.reference,
-              pointsUsed: p.pointsUsed,
-            })),
-          },
-        });
+        this.deps.sync.ledgerAdded('sale', input.saleId);
       })
       .immediate();
     return this.get(input.saleId);
@@ -602,24 +568,7 @@ export class SaleService {
             reason: input.reason,
           },
         });
-        this.deps.outbox.record({
-          entity: 'refund',
-          entityId: refundId,
-          op: 'append',
-          payload: {
-            id: refundId,
-            saleId: sale.id,
-            kind: input.kind,
-            amountKobo: amount,
-            method: input.method,
-            reason: input.reason,
-            staffId: cashier.id,
-            approvedByStaffId: approver.id,
-            pointsReversed: reverse,
-            lines: items.map((i) => ({ saleLineId: i.line.id, quantity: i.quantity, amountKobo: i.amount })),
-            createdAt: at,
-          },
-        });
+        this.deps.sync.ledgerAdded('refund', refundId);
       })
       .immediate();
     return this.get(input.saleId);

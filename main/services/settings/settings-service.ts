@@ -6,6 +6,7 @@ import { uuidv7 } from '../../../shared/ids';
 import type { ShopDatabase } from '../../db/open';
 import { settings } from '../../db/schema';
 import type { AuditLog } from '../audit/audit-log';
+import type { SyncRecorder } from '../sync/sync-recorder';
 
 export const DEFAULT_SETTINGS: AppSettings = {
   updateFeedUrl: null,
@@ -24,6 +25,8 @@ export class SettingsService {
     private readonly db: ShopDatabase,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    /** Queues the settings every counter shares; absent in tests of this service alone. */
+    private readonly sync: SyncRecorder | null = null,
   ) {}
 
   get(): AppSettings {
@@ -73,11 +76,17 @@ export class SettingsService {
   writeValue(key: string, value: unknown): void {
     const json = JSON.stringify(value);
     const at = this.now();
-    this.db.orm
-      .insert(settings)
-      .values({ key, value: json, updatedAt: at })
-      .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: at } })
-      .run();
+    const write = () => {
+      const before = this.sync?.before('setting', key) ?? null;
+      this.db.orm
+        .insert(settings)
+        .values({ key, value: json, updatedAt: at })
+        .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: at } })
+        .run();
+      this.sync?.settingChanged(key, before);
+    };
+    if (this.db.sqlite.inTransaction) write();
+    else this.db.sqlite.transaction(write).immediate();
   }
 
   /** This counter's id and the prefix of its receipt numbers, made once on first use. */

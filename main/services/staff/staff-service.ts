@@ -6,6 +6,7 @@ import { uuidv7 } from '../../../shared/ids';
 import type { ShopDatabase } from '../../db/open';
 import { staff } from '../../db/schema';
 import type { AuditLog } from '../audit/audit-log';
+import type { SyncRecorder } from '../sync/sync-recorder';
 import { hashPin, verifyPin } from './pin';
 
 export class StaffService {
@@ -13,6 +14,8 @@ export class StaffService {
     private readonly db: ShopDatabase,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    /** Queues staff for the shop's other counters; absent in tests of this service alone. */
+    private readonly sync: SyncRecorder | null = null,
   ) {}
 
   get(id: string): StaffMember {
@@ -42,6 +45,7 @@ export class StaffService {
           .insert(staff)
           .values({ id, name: input.name, role: input.role, pinHash, createdAt: at, updatedAt: at })
           .run();
+        this.sync?.replicaChanged('staff', id, null);
         this.audit.append({
           actorStaffId: owner.id,
           action: 'staff.create',
@@ -62,7 +66,9 @@ export class StaffService {
     }
     this.db.sqlite
       .transaction(() => {
+        const before = this.sync?.before('staff', id) ?? null;
         this.db.orm.update(staff).set({ active, updatedAt: this.now() }).where(eq(staff.id, id)).run();
+        this.sync?.replicaChanged('staff', id, before);
         this.audit.append({
           actorStaffId: owner.id,
           action: active ? 'staff.activate' : 'staff.deactivate',

@@ -1,0 +1,215 @@
+/**
+ * HTTP to the sync server: pairing, push, pull and the device list, with time limits sized to
+ * the link, gzip both ways, and the link's speed measured on every push so the next batch fits
+ * it. A failure becomes a SyncHttpError whose sentence a shop owner can act on.
+ */
+import { gzipSync } from 'node:zlib';
+import type {
+  DeviceInfo,
+  MeResponse,
+  PairingCodeResponse,
+  PairResponse,
+  PullResponse,
+  PushResponse,
+} from '../../../shared/sync/protocol';
+
+export class SyncHttpError extends Error {
+  constructor(
+    message: string,
+    /** 0 when the server could not be reached at all. */
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'SyncHttpError';
+  }
+
+  /** The server will never take this device's token again: stop trying until re-paired. */
+  get revoked(): boolean {
+    return this.status === 401;
+  }
+
+  /** Worth another try later (the link, the server or its database is down). */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface LinkSample {
+  bytes: number;
+  ms: number;
+}
+
+/** The requests the sync engine makes; tests give a real server, never a fake of this. */
+export interface SyncTransport {
+  createBusiness(
+    serverUrl: string,
+    body: { businessName: string; branchName: string; deviceName: string },
+  ): Promise<PairResponse>;
+  pair(serverUrl: string, body: { code: string; deviceName: string }): Promise<PairResponse>;
+  me(serverUrl: string, token: string): Promise<MeResponse>;
+  pairingCode(serverUrl: string, token: string, body: { branchName?: string }): Promise<PairingCodeResponse>;
+  devices(serverUrl: string, token: string): Promise<DeviceInfo[]>;
+  revoke(serverUrl: string, token: string, deviceId: string): Promise<DeviceInfo[]>;
+  /** `body` is the JSON text of a PushRequest, built without re-encoding the queued payloads. */
+  push(
+    serverUrl: string,
+    token: string,
+    body: string,
+    gzip: boolean,
+  ): Promise<{ response: PushResponse; sample: LinkSample }>;
+  pull(
+    serverUrl: string,
+    token: string,
+    after: number,
+    limit: number,
+  ): Promise<{ response: PullResponse; sample: LinkSample }>;
+}
+
+/** Time for a request: a base for a slow start plus what the body needs at 2G-grade speed. */
+function timeoutFor(bytes: number): number {
+  return 20_000 + Math.ceil(bytes / 2_000) * 1_000;
+}
+
+export class HttpSyncTransport implements SyncTransport {
+  constructor(private readonly userAgent = 'Kasuwa counter') {}
+
+  private async request(
+    serverUrl: string,
+    path: string,
+    options: {
+      method?: string;
+      token?: string;
+      body?: string | Buffer;
+      gzip?: boolean;
+      timeoutMs?: number;
+    } = {},
+  ): Promise<{ value: unknown; bytes: number; ms: number }> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-encoding': 'gzip',
+      'user-agent': this.userAgent,
+    };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Buffer | undefined = options.body;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      if (options.gzip === true) {
+        body = gzipSync(body);
+        headers['content-encoding'] = 'gzip';
+      }
+    }
+    const sent = body === undefined ? 0 : Buffer.byteLength(body);
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await fetch(`${serverUrl}${path}`, {
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? timeoutFor(sent)),
+      });
+    } catch (error) {
+      throw unreachable(serverUrl, error);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw unreachable(serverUrl, error);
+    }
+    const ms = performance.now() - started;
+    if (!response.ok) throw fromAnswer(response.status, text);
+    try {
+      return { value: JSON.parse(text) as unknown, bytes: sent + text.length, ms };
+    } catch {
+      throw new SyncHttpError(
+        'The sync server sent an answer Kasuwa cannot read.',
+        response.status,
+        'bad_answer',
+      );
+    }
+  }
+
+  async createBusiness(
+    serverUrl: string,
+    body: { businessName: string; branchName: string; deviceName: string },
+  ) {
+    return (await this.request(serverUrl, '/v1/businesses', { body: JSON.stringify(body) }))
+      .value as PairResponse;
+  }
+
+  async pair(serverUrl: string, body: { code: string; deviceName: string }) {
+    return (await this.request(serverUrl, '/v1/pair', { body: JSON.stringify(body) })).value as PairResponse;
+  }
+
+  async me(serverUrl: string, token: string) {
+    return (await this.request(serverUrl, '/v1/me', { token })).value as MeResponse;
+  }
+
+  async pairingCode(serverUrl: string, token: string, body: { branchName?: string }) {
+    const answer = await this.request(serverUrl, '/v1/pairing-codes', { token, body: JSON.stringify(body) });
+    return answer.value as PairingCodeResponse;
+  }
+
+  async devices(serverUrl: string, token: string) {
+    return (await this.request(serverUrl, '/v1/devices', { token })).value as DeviceInfo[];
+  }
+
+  async revoke(serverUrl: string, token: string, deviceId: string) {
+    const path = `/v1/devices/${encodeURIComponent(deviceId)}/revoke`;
+    const answer = await this.request(serverUrl, path, { token, method: 'POST', body: '{}' });
+    return answer.value as DeviceInfo[];
+  }
+
+  async push(serverUrl: string, token: string, body: string, gzip: boolean) {
+    const result = await this.request(serverUrl, '/v1/push', { token, body, gzip });
+    return { response: result.value as PushResponse, sample: { bytes: result.bytes, ms: result.ms } };
+  }
+
+  async pull(serverUrl: string, token: string, after: number, limit: number) {
+    const result = await this.request(serverUrl, `/v1/pull?after=${after}&limit=${limit}`, {
+      token,
+      timeoutMs: timeoutFor(limit * 1_000),
+    });
+    return { response: result.value as PullResponse, sample: { bytes: result.bytes, ms: result.ms } };
+  }
+}
+
+function unreachable(serverUrl: string, error: unknown): SyncHttpError {
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  return new SyncHttpError(
+    timedOut
+      ? `The sync server at ${serverUrl} took too long to answer. The link may be slow or down; Kasuwa will try again.`
+      : `Kasuwa could not reach the sync server at ${serverUrl}. Check the internet or the shop network; Kasuwa will try again.`,
+    0,
+    timedOut ? 'timeout' : 'unreachable',
+  );
+}
+
+function fromAnswer(status: number, text: string): SyncHttpError {
+  let code = 'http_error';
+  let message = '';
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof parsed.error?.code === 'string') code = parsed.error.code;
+    if (typeof parsed.error?.message === 'string') message = parsed.error.message;
+  } catch {
+    // Not our server's error shape (a proxy's page, say): the status says enough.
+  }
+  if (status === 401) {
+    return new SyncHttpError(
+      message || 'The sync server no longer accepts this counter. Pair it again from the Sync screen.',
+      status,
+      code === 'http_error' ? 'unauthorized' : code,
+    );
+  }
+  if (status >= 500) {
+    return new SyncHttpError(
+      `The sync server has a problem (${status})${message ? `: ${message}` : ''}. Kasuwa will try again.`,
+      status,
+      code,
+    );
+  }
+  return new SyncHttpError(message || `The sync server refused the request (${status}).`, status, code);
+}
