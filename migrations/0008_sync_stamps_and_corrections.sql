@@ -51,3 +51,11 @@ WHEN NOT EXISTS (SELECT 1 FROM `ledger_corrections`)
 BEGIN
 	SELECT RAISE(ABORT, 'points_ledger is append-only');
 END;
+--> statement-breakpoint
+DROP TRIGGER `sales_amounts_fixed`;
+--> statement-breakpoint
+CREATE TRIGGER `sales_amounts_fixed` BEFORE UPDATE OF id, receipt_number, device_id, staff_id, subtotal_kobo, discount_kobo, total_kobo, points_earned, risk_score, risk_reasons, created_at ON `sales`
+WHEN NOT EXISTS (SELECT 1 FROM `ledger_corrections`)
+BEGIN
+	SELECT RAISE(ABORT, 'sales are append-only');
+END;

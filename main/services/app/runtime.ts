@@ -165,6 +165,7 @@ export function createShopServices(
     state: syncState,
     outbox,
     engine,
+    applier,
     replicas,
     ledgers,
     conflicts,

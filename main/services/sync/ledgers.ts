@@ -386,7 +386,8 @@ export class LedgerRows {
     } else {
       this.sql
         .prepare(
-          `UPDATE sales SET customer_id = @customerId, staff_id = @staffId, subtotal_kobo = @subtotalKobo,
+          `UPDATE sales SET receipt_number = @receiptNumber, device_id = @deviceId, customer_id = @customerId,
+             staff_id = @staffId, subtotal_kobo = @subtotalKobo,
              discount_kobo = @discountKobo, total_kobo = @totalKobo, points_earned = @pointsEarned,
              risk_score = @riskScore, risk_reasons = @riskReasons, created_at = @createdAt WHERE id = @id`,
         )

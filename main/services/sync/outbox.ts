@@ -49,7 +49,7 @@ export class Outbox {
       `SELECT seq, mutation_id AS mutationId, entity, entity_id AS entityId, op, payload FROM outbox
        WHERE pushed_at IS NULL ORDER BY seq LIMIT ?`,
     );
-    this.done = db.prepare('UPDATE outbox SET pushed_at = ?4, status = ?2, result = ?3 WHERE seq = ?1');
+    this.done = db.prepare('UPDATE outbox SET pushed_at = ?, status = ?, result = ? WHERE seq = ?');
   }
 
   /** Must run inside the transaction of the write it records; returns the mutation id. */
@@ -91,7 +91,7 @@ export class Outbox {
 
   /** The server's answer on one mutation; runs in the caller's transaction. */
   settle(seq: number, status: OutboxStatus, result: string | null = null): void {
-    this.done.run(seq, status, result, this.now());
+    this.done.run(this.now(), status, result, seq);
   }
 
   /** Pairing queues every record afresh, so what waited before is dropped (it is in the records). */

@@ -17,6 +17,7 @@ import type { NetworkSource, PowerSource } from './conditions';
 import type { LedgerRows } from './ledgers';
 import type { Outbox } from './outbox';
 import { BUSINESS_ENTITY_ID, SHARED_SETTINGS, type ReplicaTables } from './replicas';
+import type { SyncApplier } from './sync-applier';
 import type { SyncConflicts } from './sync-conflicts';
 import type { SyncEngine } from './sync-engine';
 import { SyncLoop } from './sync-loop';
@@ -33,6 +34,7 @@ export interface SyncServiceDeps {
   state: SyncState;
   outbox: Outbox;
   engine: SyncEngine;
+  applier: SyncApplier;
   replicas: ReplicaTables;
   ledgers: LedgerRows;
   conflicts: SyncConflicts;
@@ -91,6 +93,16 @@ export class SyncService {
       if (online) this.realtime.restart();
       else this.realtime.stop();
     });
+  }
+
+  /** One pass of push and pull, for benchmarks and fault tests that drive sync step by step. */
+  get engine(): SyncEngine {
+    return this.deps.engine;
+  }
+
+  /** Takes in changes as a pull does, for tests that hand changes from one counter to another. */
+  get applier(): SyncApplier {
+    return this.deps.applier;
   }
 
   /** Starts the background loop and the realtime link (the shop database is open). */
