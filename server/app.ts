@@ -1,0 +1,125 @@
+/**
+ * The sync server as a Fastify instance, built from an open, migrated database: the plumbing
+ * every route shares (errors, gzip, metrics, the realtime hub fed by change notices) and the
+ * routes of each area. `main.ts` is the process around it; tests build it in-process.
+ */
+import websocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServerDatabase } from './db/database';
+import type { Migration } from './db/migrate';
+import { installErrorHandlers } from './http/api-error';
+import { installCompression } from './http/compression';
+import { ServerMetrics } from './ops/metrics';
+import { registerOpsRoutes } from './ops/routes';
+import { registerReadRoutes } from './reads/routes';
+import { RealtimeHub } from './realtime/hub';
+import { registerRealtimeRoutes } from './realtime/routes';
+import { registerSyncRoutes } from './sync/routes';
+import { DeviceAuth } from './tenancy/device-auth';
+import { PairingAttempts } from './tenancy/pairing-attempts';
+import { registerTenancyRoutes } from './tenancy/routes';
+
+export interface SyncServerOptions {
+  db: ServerDatabase;
+  /** The migrations this build knows, already applied to `db` (see db/migrate.ts). */
+  migrations: Migration[];
+  /** `closed`: only a request with the admin token may create a business. */
+  signup?: 'open' | 'closed';
+  adminToken?: string;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+  /** How often realtime sockets are pinged; one missed pong drops the socket. */
+  heartbeatMs?: number;
+}
+
+/** What the routes of every area are built from. */
+export interface ServerContext {
+  db: ServerDatabase;
+  migrations: Migration[];
+  auth: DeviceAuth;
+  metrics: ServerMetrics;
+  hub: RealtimeHub;
+  pairingAttempts: PairingAttempts;
+  signup: { open: boolean; adminToken: string | undefined };
+  now: () => number;
+}
+
+/** Most bodies are a few hundred bytes; only a push may be large (see sync/routes.ts). */
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export async function createSyncServer(options: SyncServerOptions): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // Per-request lines at a thousand requests a second cost more than they tell; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const metrics = new ServerMetrics();
+  const hub = new RealtimeHub(options.heartbeatMs ?? 30_000, (open) => metrics.realtimeSockets.set(open));
+  const context: ServerContext = {
+    db: options.db,
+    migrations: options.migrations,
+    auth: new DeviceAuth(options.db.orm, now, (error) =>
+      app.log.warn({ err: error }, 'last-seen update failed'),
+    ),
+    metrics,
+    hub,
+    pairingAttempts: new PairingAttempts(now),
+    signup: { open: (options.signup ?? 'open') === 'open', adminToken: options.adminToken },
+    now,
+  };
+
+  await options.db.notices.start({
+    notice(notice) {
+      if (notice.kind === 'changes') hub.announce(notice.businessId, notice.cursor);
+      else hub.dropDevice(notice.businessId, notice.deviceId);
+    },
+    resumed() {
+      // Notices may have been missed while the listener was away: tell every socket where its
+      // business stands now; a counter already there pulls nothing.
+      void announceCurrentCursors(context).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'could not announce cursors after reconnecting'),
+      );
+    },
+  });
+
+  installErrorHandlers(app);
+  installCompression(app);
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.requestSeconds.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    hub.close();
+    done();
+  });
+
+  // Counters send nothing but pings, so a tiny message limit costs them nothing.
+  await app.register(websocket, { options: { maxPayload: 4 * 1024 } });
+  registerOpsRoutes(app, context);
+  registerTenancyRoutes(app, context);
+  registerSyncRoutes(app, context);
+  registerRealtimeRoutes(app, context);
+  registerReadRoutes(app, context);
+  return app;
+}
+
+async function announceCurrentCursors(context: ServerContext): Promise<void> {
+  const businessIds = context.hub.businesses();
+  if (businessIds.length === 0) return;
+  const result = await context.db.pool.query<{ id: string; change_seq: number }>(
+    'SELECT id, change_seq FROM businesses WHERE id = ANY($1::uuid[])',
+    [businessIds],
+  );
+  for (const row of result.rows) context.hub.announce(row.id, row.change_seq);
+}

@@ -1,0 +1,122 @@
+/**
+ * Opens the sync server's database: any PostgreSQL through `DATABASE_URL` (a node-postgres Pool
+ * of ten), or, without one, an embedded PGlite in a data folder, so a single shop's server
+ * starts with one command and no installed database. Both are reached through the same
+ * node-postgres Pool interface (PGlite through its node-postgres adapter, one connection, as it
+ * is one backend), so every query, transaction and prepared statement is written once.
+ * Change notices between server processes go through LISTEN/NOTIFY on both (./notices.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { PgliteNotices, PostgresNotices, type Notices } from './notices';
+import * as schema from './schema';
+
+export type Orm = NodePgDatabase<typeof schema>;
+
+export interface ServerDatabase {
+  kind: 'postgres' | 'pglite';
+  pool: pg.Pool;
+  orm: Orm;
+  notices: Notices;
+  close(): Promise<void>;
+}
+
+export interface DatabaseLog {
+  warn(message: string): void;
+}
+
+export type DatabaseTarget = { url: string } | { dataDir: string };
+
+// Seqs, kobo and epoch milliseconds are int8 columns; all stay far below 2^53, so they are read
+// as numbers rather than node-postgres's default strings.
+const types: pg.CustomTypesConfig = {
+  getTypeParser: (id, format) =>
+    id === pg.types.builtins.INT8 ? Number : (pg.types.getTypeParser(id, format) as unknown),
+};
+
+export async function openDatabase(target: DatabaseTarget, log: DatabaseLog): Promise<ServerDatabase> {
+  if ('url' in target) {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: 10,
+      types,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // A dropped idle connection (PostgreSQL restarting) must not end the process: the pool
+    // replaces it on the next query, and /ready says 503 meanwhile.
+    pool.on('error', (error) => log.warn(`database connection lost: ${error.message}`));
+    const notices = new PostgresNotices(target.url, log);
+    return {
+      kind: 'postgres',
+      pool,
+      orm: drizzle({ client: pool, schema }),
+      notices,
+      async close() {
+        await notices.close();
+        await pool.end();
+      },
+    };
+  }
+
+  mkdirSync(target.dataDir, { recursive: true });
+  const lite = new PGlite(target.dataDir);
+  await lite.waitReady;
+  // One backend: the pool hands out one connection and keeps it, so transactions never interleave.
+  const adapter = createPgConfig(lite);
+  // drizzle hands node-postgres a type-parser object as a query's `types`; node-postgres reads
+  // only parameter type ids from it (none), while PGlite's adapter expects an array and throws.
+  const { connection } = adapter;
+  const parse = connection.parse.bind(connection);
+  connection.parse = (query: { types?: unknown }) =>
+    parse({ ...query, types: Array.isArray(query.types) ? query.types : undefined });
+  const pool = new pg.Pool({
+    connection: adapter.connection,
+    user: adapter.user,
+    database: adapter.database,
+    max: 1,
+    idleTimeoutMillis: 0,
+    types,
+  } as pg.PoolConfig);
+  pool.on('error', (error) => log.warn(`embedded database error: ${error.message}`));
+  const notices = new PgliteNotices(lite);
+  return {
+    kind: 'pglite',
+    pool,
+    orm: drizzle({ client: pool, schema }),
+    notices,
+    async close() {
+      await notices.close();
+      await pool.end();
+      await lite.close();
+    },
+  };
+}
+
+/**
+ * Runs `work` in one transaction on one connection; a connection that failed mid-way is
+ * destroyed rather than handed to the next request.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The sync server's PostgreSQL schema (drizzle). drizzle-kit turns changes here into new files in
+ * `server/migrations/`; a shipped migration is never edited.
+ *
+ * Tenancy: every row below a business carries its `business_id`, and every query filters on it.
+ * The sync tables are `changes` (the append-only log counters pull, one seq per business),
+ * `records` (the current copy of every replica and ledger row, for merges, duplicate checks and
+ * server reads) and `applied_mutations` (what makes each pushed mutation apply at most once).
+ * Times are epoch milliseconds in `bigint`s, as on the counters.
+ *
+ * The four sync tables carry no foreign key to `businesses`: only a push writes them, holding that
+ * business's row lock with the id of an authenticated device, so a per-row referential check on
+ * the hottest insert path (thousands of rows a second) would guard nothing.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+
+const epochMs = (name: string) => bigint(name, { mode: 'number' });
+
+export const businesses = pgTable('businesses', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  /**
+   * The last change seq handed out. A push locks this row for its whole transaction, which is
+   * what keeps seqs committing in order (see server/sync/push.ts).
+   */
+  changeSeq: bigint('change_seq', { mode: 'number' }).notNull().default(0),
+  createdAt: epochMs('created_at').notNull(),
+});
+
+export const branches = pgTable(
+  'branches',
+  {
+    id: uuid('id').primaryKey(),
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    name: text('name').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (table) => [index('branches_business').on(table.businessId)],
+);
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey(),
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    branchId: uuid('branch_id')
+      .notNull()
+      .references(() => branches.id),
+    name: text('name').notNull(),
+    /** sha256 of the device's token (hex); the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: epochMs('created_at').notNull(),
+    lastSeenAt: epochMs('last_seen_at'),
+    revokedAt: epochMs('revoked_at'),
+  },
+  (table) => [index('devices_business').on(table.businessId)],
+);
+
+export const pairingCodes = pgTable(
+  'pairing_codes',
+  {
+    /** sha256 of the code (hex): a leaked table cannot be used to pair. */
+    codeHash: text('code_hash').primaryKey(),
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    branchId: uuid('branch_id')
+      .notNull()
+      .references(() => branches.id),
+    createdByDeviceId: uuid('created_by_device_id')
+      .notNull()
+      .references(() => devices.id),
+    createdAt: epochMs('created_at').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+    usedAt: epochMs('used_at'),
+    usedByDeviceId: uuid('used_by_device_id').references(() => devices.id),
+  },
+  (table) => [index('pairing_codes_business').on(table.businessId)],
+);
+
+export const changes = pgTable(
+  'changes',
+  {
+    businessId: uuid('business_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    /** `upsert`, `append` or `resolve`, as the mutation that made it. */
+    op: text('op').notNull(),
+    originDeviceId: uuid('origin_device_id').notNull(),
+    /** For a replica, the whole merged record after the change; for a ledger, the row. */
+    data: jsonb('data').notNull(),
+    at: epochMs('at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.businessId, table.seq] })],
+);
+
+export const records = pgTable(
+  'records',
+  {
+    businessId: uuid('business_id').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    data: jsonb('data').notNull(),
+    /** The change that last wrote this record. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.businessId, table.entity, table.entityId] }),
+    // The storefront and the load mix find a customer by phone: the E.164 value of the merged field.
+    index('records_customer_phone')
+      .on(table.businessId, sql`(${table.data} -> 'fields' -> 'phone' ->> 'value')`)
+      .where(sql`${table.entity} = 'customer'`),
+  ],
+);
+
+export const appliedMutations = pgTable(
+  'applied_mutations',
+  {
+    businessId: uuid('business_id').notNull(),
+    mutationId: uuid('mutation_id').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    /** The change it wrote, or null when it changed nothing (a repeat of what the server had). */
+    seq: bigint('seq', { mode: 'number' }),
+    /** `applied`, or `conflict` for a replica that merged with a newer server copy. */
+    status: text('status').notNull(),
+    at: epochMs('at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.businessId, table.mutationId] })],
+);
+
+/** One row per sale, kept with the sale's append and resolve, so reports never parse sale JSON. */
+export const saleFacts = pgTable(
+  'sale_facts',
+  {
+    businessId: uuid('business_id').notNull(),
+    saleId: text('sale_id').notNull(),
+    /** The branch of the device that pushed the sale. */
+    branchId: uuid('branch_id').notNull(),
+    /** The counter that made the sale, as the sale row names it. */
+    deviceId: text('device_id').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    totalKobo: bigint('total_kobo', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.businessId, table.saleId] }),
+    index('sale_facts_business_created').on(table.businessId, table.createdAt),
+  ],
+);
