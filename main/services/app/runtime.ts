@@ -171,6 +171,7 @@ export function createShopServices(
     conflicts,
     problems,
     recorder,
+    clock,
     transport: environment.transport,
     staff,
     business,

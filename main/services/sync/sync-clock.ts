@@ -2,8 +2,13 @@
  * This counter's hybrid logical clock, kept across restarts. Every local edit of a record that
  * merges per field is stamped here; the last value handed out is written in the same
  * transaction as the edit, so after a power cut (or a wall clock reset by a flat CMOS battery)
- * the next stamp still comes after it. The offset to the server's clock, learnt at each sync,
- * corrects a counter whose clock is off.
+ * the next stamp still comes after it.
+ *
+ * Time itself comes from the server once it has been heard from: each sync anchors the
+ * server's time to this process's monotonic clock, which a changed system date does not move,
+ * so a counter whose date is set a day wrong (before or after it synced) still stamps edits in
+ * the server's time. Before the first sync of a process the wall clock plus the last known
+ * offset stands in; the server clamps anything from too far ahead.
  */
 import { z } from 'zod';
 import { formatHlc, HybridClock, parseHlc, type Hlc } from '../../../shared/hlc';
@@ -12,20 +17,39 @@ import type { SyncState } from './sync-state';
 const CLOCK_KEY = 'clock';
 const OFFSET_KEY = 'clockOffset';
 
+/** When a request left and came back, by both clocks. */
+export interface ClockMark {
+  wall: number;
+  mono: number;
+}
+
+/** Only a quick round trip says much about the server's time. */
+const MAX_ROUND_TRIP_MS = 5_000;
+
 export class SyncClock {
   private clock: HybridClock | null = null;
+  private offset: number | null = null;
+  private anchor: { serverTime: number; mono: number } | null = null;
 
   constructor(
     private readonly state: SyncState,
     /** The node name in every stamp: the random tail of this counter's id. */
     private readonly node: () => string,
     private readonly wallClock: () => number,
+    private readonly monotonic: () => number = () => performance.now(),
   ) {}
+
+  /** The best idea of the server's time now. */
+  private physical(): number {
+    if (this.anchor !== null)
+      return Math.round(this.anchor.serverTime + (this.monotonic() - this.anchor.mono));
+    this.offset ??= this.state.get(OFFSET_KEY, z.number()) ?? 0;
+    return this.wallClock() + this.offset;
+  }
 
   private ensure(): HybridClock {
     if (this.clock !== null) return this.clock;
-    const offset = this.state.get(OFFSET_KEY, z.number()) ?? 0;
-    const clock = new HybridClock(this.node(), this.wallClock, offset);
+    const clock = new HybridClock(this.node(), () => this.physical(), 0);
     const last = this.state.get(CLOCK_KEY, z.string());
     if (last !== null) {
       try {
@@ -59,14 +83,22 @@ export class SyncClock {
     if (this.clock !== null) this.state.set(CLOCK_KEY, formatHlc(this.clock.latest));
   }
 
-  /** Server time minus this counter's time, measured at a sync. */
-  setOffset(offsetMs: number): void {
-    this.ensure().setOffset(offsetMs);
-    this.state.set(OFFSET_KEY, offsetMs);
+  mark(): ClockMark {
+    return { wall: this.wallClock(), mono: this.monotonic() };
   }
 
-  get offset(): number {
-    return this.ensure().offset;
+  /** The server said `serverTime` between `sent` and `received`; call in a transaction. */
+  learn(serverTime: number, sent: ClockMark, received: ClockMark): void {
+    if (received.mono - sent.mono > MAX_ROUND_TRIP_MS) return;
+    this.anchor = { serverTime, mono: (sent.mono + received.mono) / 2 };
+    this.offset = Math.round(serverTime - (sent.wall + received.wall) / 2);
+    this.state.set(OFFSET_KEY, this.offset);
+  }
+
+  /** How far this counter's wall clock is from the server's, as last measured. */
+  wallOffset(): number {
+    this.offset ??= this.state.get(OFFSET_KEY, z.number()) ?? 0;
+    return this.offset;
   }
 
   latest(): Hlc {

@@ -155,18 +155,13 @@ export class SyncEngine {
         : this.linkBytesPerSecond * 0.7 + bytesPerSecond * 0.3;
   }
 
-  private learnOffset(serverTime: number, sentAt: number, receivedAt: number): void {
-    // Only a quick round trip says much about the offset.
-    if (receivedAt - sentAt < 5_000)
-      this.deps.clock.setOffset(Math.round(serverTime - (sentAt + receivedAt) / 2));
-  }
-
   private async pushAll(pairing: Pairing, report: PassReport): Promise<void> {
     for (let batchNo = 0; batchNo < MAX_PUSH_BATCHES; batchNo += 1) {
       const { size, gzip } = this.link();
       const batch = this.deps.outbox.nextBatch(size);
       if (batch.length === 0) return;
       const deviceTime = this.deps.now();
+      const sent = this.deps.clock.mark();
       const body = pushBody(deviceTime, batch);
       this.averageMutationBytes = Math.max(100, Math.round(body.length / batch.length));
       const { response, sample } = await this.deps.transport.push(
@@ -176,9 +171,10 @@ export class SyncEngine {
         gzip,
       );
       this.measure(sample);
-      this.learnOffset(response.serverTime, deviceTime, this.deps.now());
+      const received = this.deps.clock.mark();
       this.deps.sql
         .transaction(() => {
+          this.deps.clock.learn(response.serverTime, sent, received);
           const byId = new Map(batch.map((mutation) => [mutation.mutationId, mutation]));
           for (const result of response.results) {
             const mutation = byId.get(result.id);
@@ -244,7 +240,7 @@ export class SyncEngine {
     for (let page = 0; page < MAX_PULL_PAGES; page += 1) {
       const after = this.deps.state.cursor();
       const limit = Math.min(5_000, Math.max(20, this.link().size * 2));
-      const sentAt = this.deps.now();
+      const sent = this.deps.clock.mark();
       const { response, sample } = await this.deps.transport.pull(
         pairing.serverUrl,
         pairing.token,
@@ -252,7 +248,7 @@ export class SyncEngine {
         limit,
       );
       this.measure(sample);
-      this.learnOffset(response.serverTime, sentAt, this.deps.now());
+      const received = this.deps.clock.mark();
       if (response.cursor < after) {
         throw new SyncHttpError(
           'The sync server has less than this counter saw before (was it restored from an old backup?). Nothing was changed here.',
@@ -262,6 +258,7 @@ export class SyncEngine {
       }
       this.deps.sql
         .transaction(() => {
+          this.deps.clock.learn(response.serverTime, sent, received);
           let applied = 0;
           let conflicts = 0;
           for (const change of response.changes) {

@@ -18,6 +18,7 @@ import type { LedgerRows } from './ledgers';
 import type { Outbox } from './outbox';
 import { BUSINESS_ENTITY_ID, SHARED_SETTINGS, type ReplicaTables } from './replicas';
 import type { SyncApplier } from './sync-applier';
+import type { ClockMark, SyncClock } from './sync-clock';
 import type { SyncConflicts } from './sync-conflicts';
 import type { SyncEngine } from './sync-engine';
 import { SyncLoop } from './sync-loop';
@@ -40,6 +41,7 @@ export interface SyncServiceDeps {
   conflicts: SyncConflicts;
   problems: SyncProblems;
   recorder: SyncRecorder;
+  clock: SyncClock;
   transport: SyncTransport;
   staff: StaffService;
   business: BusinessService;
@@ -240,6 +242,7 @@ export class SyncService {
     this.refuseIfPaired();
     const business = this.deps.business.get();
     if (business === null) throw new KasuwaError('not_found', 'Finish the first-run setup before pairing.');
+    const sent = this.deps.clock.mark();
     const answer = await this.call(() =>
       this.deps.transport.createBusiness(input.serverUrl, {
         businessName: business.name,
@@ -247,7 +250,7 @@ export class SyncService {
         deviceName: input.deviceName,
       }),
     );
-    this.paired(input.serverUrl, input.deviceName, answer, true);
+    this.paired(input.serverUrl, input.deviceName, answer, true, sent);
     return this.status();
   }
 
@@ -260,15 +263,23 @@ export class SyncService {
   }): Promise<SyncStatus> {
     this.owner(input.ownerPin);
     this.refuseIfPaired();
+    const sent = this.deps.clock.mark();
     const answer = await this.call(() =>
       this.deps.transport.pair(input.serverUrl, { code: input.code, deviceName: input.deviceName }),
     );
-    this.paired(input.serverUrl, input.deviceName, answer, false);
+    this.paired(input.serverUrl, input.deviceName, answer, false, sent);
     return this.status();
   }
 
-  private paired(serverUrl: string, deviceName: string, answer: PairResponse, firstCounter: boolean): void {
+  private paired(
+    serverUrl: string,
+    deviceName: string,
+    answer: PairResponse,
+    firstCounter: boolean,
+    sent: ClockMark,
+  ): void {
     const { sql, state } = this.deps;
+    const received = this.deps.clock.mark();
     sql
       .transaction(() => {
         state.set('pairing', {
@@ -283,6 +294,8 @@ export class SyncService {
           pairedAt: this.deps.now(),
         });
         state.setCursor(0);
+        // The first correction of a wrong clock: stamps from here on are in the server's time.
+        this.deps.clock.learn(answer.serverTime, sent, received);
         if (!firstCounter) {
           // A joining counter takes the business's name and shared settings from the server.
           sql.prepare("UPDATE business_profile SET sync_clock = '{}'").run();
