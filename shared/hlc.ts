@@ -80,6 +80,14 @@ export class HybridClock {
   }
 
   /**
+   * Forgets a last timestamp from beyond `limitWall`: it came from a clock that ran ahead (the
+   * server has clamped what carried it), and keeping it would hold every later edit ahead too.
+   */
+  rewindBeyond(limitWall: number): void {
+    if (this.last.wall > limitWall) this.last = { wall: limitWall, counter: 0, node: this.node };
+  }
+
+  /**
    * Takes in a timestamp seen from elsewhere. One from beyond the allowed drift is clamped to
    * the edge of it before it can move this clock, and the clamped value is returned so the
    * caller stores what the edit will be judged by.

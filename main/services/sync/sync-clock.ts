@@ -11,7 +11,7 @@
  * offset stands in; the server clamps anything from too far ahead.
  */
 import { z } from 'zod';
-import { formatHlc, HybridClock, parseHlc, type Hlc } from '../../../shared/hlc';
+import { formatHlc, HybridClock, MAX_DRIFT_MS, parseHlc, type Hlc } from '../../../shared/hlc';
 import type { SyncState } from './sync-state';
 
 const CLOCK_KEY = 'clock';
@@ -93,6 +93,10 @@ export class SyncClock {
     this.anchor = { serverTime, mono: (sent.mono + received.mono) / 2 };
     this.offset = Math.round(serverTime - (sent.wall + received.wall) / 2);
     this.state.set(OFFSET_KEY, this.offset);
+    // Stamps made while the date was wrong ran ahead; the server clamps them, and so does this clock.
+    const clock = this.ensure();
+    clock.rewindBeyond(this.physical() + MAX_DRIFT_MS);
+    this.state.set(CLOCK_KEY, formatHlc(clock.latest));
   }
 
   /** How far this counter's wall clock is from the server's, as last measured. */
