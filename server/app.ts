@@ -12,7 +12,7 @@ import { installCompression } from './http/compression';
 import { ServerMetrics } from './ops/metrics';
 import { registerOpsRoutes } from './ops/routes';
 import { registerReadRoutes } from './reads/routes';
-import { RealtimeHub } from './realtime/hub';
+import { CLOSE_GOING_AWAY, RealtimeHub } from './realtime/hub';
 import { registerRealtimeRoutes } from './realtime/routes';
 import { registerSyncRoutes } from './sync/routes';
 import { DeviceAuth } from './tenancy/device-auth';
@@ -99,13 +99,17 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
     );
     done();
   });
-  app.addHook('onClose', (_instance, done) => {
-    hub.close();
-    done();
-  });
 
-  // Counters send nothing but pings, so a tiny message limit costs them nothing.
-  await app.register(websocket, { options: { maxPayload: 4 * 1024 } });
+  await app.register(websocket, {
+    // Counters send nothing but pings, so a tiny message limit costs them nothing.
+    options: { maxPayload: 4 * 1024 },
+    // On shutdown every socket hears "going away" (1001), so counters reconnect to another replica.
+    preClose: () => {
+      hub.close();
+      for (const client of app.websocketServer.clients)
+        client.close(CLOSE_GOING_AWAY, 'server shutting down');
+    },
+  });
   registerOpsRoutes(app, context);
   registerTenancyRoutes(app, context);
   registerSyncRoutes(app, context);

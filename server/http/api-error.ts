@@ -65,12 +65,14 @@ const UNREACHABLE = new Set([
   '57P03',
 ]);
 
-function databaseUnreachable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
+/** Walks the cause chain too: drizzle wraps the driver's error in its own "Failed query". */
+function databaseUnreachable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNREACHABLE.has(code) || code.startsWith('08'))) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  if (/Connection terminated|timeout exceeded when trying to connect/i.test(message)) return true;
+  return databaseUnreachable((error as { cause?: unknown }).cause, depth + 1);
 }
 
 /** Fastify's own errors, by their code, as our codes and sentences. */

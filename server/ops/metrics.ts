@@ -56,6 +56,8 @@ export class ServerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Both series exist from the start, so a dashboard's rate() sees the first conflict.
+    for (const resolution of ['merged', 'manual'] as const) this.conflicts.inc({ resolution }, 0);
   }
 
   countMutation(entity: string, status: string, resolution?: 'merged' | 'manual'): void {

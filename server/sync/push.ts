@@ -21,6 +21,7 @@ import {
   checkMutation,
   isReplicaEntity,
   mutationSchema,
+  replicaSchema,
   type CheckedMutation,
   type MutationOp,
   type MutationResult,
@@ -146,6 +147,19 @@ function clampReplica(data: ReplicaData, limitWall: number): Replica {
   };
 }
 
+/**
+ * A stored replica as merge.ts compares it. jsonb keeps object keys in its own order
+ * (`{hlc, value}`), and `sameReplica` compares JSON text, so the stored copy is rebuilt in the
+ * protocol's shape (the schema's key order) before it is merged or compared.
+ */
+function storedReplica(data: unknown): Replica | undefined {
+  if (data === undefined) return undefined;
+  const parsed = replicaSchema.safeParse(data);
+  // Only the server writes records, always from a checked mutation; a row that no longer reads
+  // as a replica is treated as absent, so the pushed copy replaces it rather than failing a batch.
+  return parsed.success ? parsed.data : undefined;
+}
+
 function idOf(raw: unknown): string {
   if (typeof raw !== 'object' || raw === null) return '';
   const id = (raw as { id?: unknown }).id;
@@ -225,11 +239,10 @@ export async function applyPush(
     // A mutation id twice in one batch is answered like a repeat of the first.
     const answeredInBatch = new Map<string, MutationResult>();
 
-    const serverRow = (entity: string, entityId: string) => ({
-      entity,
-      entityId,
-      data: current.get(key(entity, entityId)),
-    });
+    const serverRow = (entity: string, entityId: string) => {
+      const stored = current.get(key(entity, entityId));
+      return { entity, entityId, data: isReplicaEntity(entity) ? (storedReplica(stored) ?? stored) : stored };
+    };
     const write = (entity: string, entityId: string, op: MutationOp, data: unknown) => {
       seq += 1;
       changes.push({ seq, entity, entity_id: entityId, op, data });
@@ -260,7 +273,7 @@ export async function applyPush(
       let result: MutationResult;
       if (m.checked.op === 'upsert') {
         const sent = m.checked.data;
-        const existing = current.get(key(entity, m.entityId)) as Replica | undefined;
+        const existing = storedReplica(current.get(key(entity, m.entityId)));
         const merged = mergeReplica(existing ?? EMPTY_REPLICA, clampReplica(sent, clampLimit));
         const changed = existing === undefined || !sameReplica(existing, merged);
         const changeSeq = changed ? write(entity, m.entityId, 'upsert', merged) : null;
