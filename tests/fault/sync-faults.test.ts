@@ -6,30 +6,27 @@
  * every sale is on the server once and every counter holds the same shop.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../main/db/migrate';
-import { openShopDatabase, type ShopDatabase } from '../../main/db/open';
-import { createShopServices, type ShopServices } from '../../main/services/app/runtime';
+import type { ShopServices } from '../../main/services/app/runtime';
 import { pushBody } from '../../main/services/sync/sync-engine';
 import { HttpSyncTransport } from '../../main/services/sync/sync-transport';
 import { parseHlc, MAX_DRIFT_MS } from '../../shared/hlc';
 import { uuidv7 } from '../../shared/ids';
 import { customerInputSchema, productInputSchema } from '../../shared/contract';
 import type { Replica } from '../../shared/sync/merge';
+import { fileCounter, PIN, type FileCounter } from '../support/file-counter';
 import { startLinkProxy } from '../support/link-proxy';
 import { createDatabase, startPostgres, type PostgresCluster } from '../support/postgres';
 import { shopState } from '../support/shop-state';
 import { startSyncServer, type SyncServerProcess } from '../support/sync-server-process';
 
-const PIN = '2580';
 const DAY = 86_400_000;
-const migrations = loadMigrations(path.resolve('migrations'));
 
 let cluster: PostgresCluster;
 let databaseUrl = '';
@@ -62,45 +59,6 @@ afterAll(async () => {
   await cluster.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-/** A counter on a file the test knows (so a child process can open it), set up and stocked. */
-interface FileCounter {
-  file: string;
-  key: Buffer;
-  db: ShopDatabase;
-  shop: ShopServices;
-  clock: { offset: number };
-  reopen(): void;
-  close(): void;
-}
-
-function fileCounter(name: string): FileCounter {
-  const file = path.join(scratch, `${name}.db`);
-  const key = randomBytes(32);
-  const clock = { offset: 0 };
-  const now = () => Date.now() + clock.offset;
-  const counter: FileCounter = {
-    file,
-    key,
-    clock,
-    db: openShopDatabase(file, { key, create: true, migrations }),
-    shop: undefined as unknown as ShopServices,
-    reopen() {
-      counter.db = openShopDatabase(file, { key, create: false, migrations });
-      counter.shop = createShopServices(counter.db, now);
-    },
-    close() {
-      counter.db.close();
-    },
-  };
-  counter.shop = createShopServices(counter.db, now);
-  counter.shop.business.setup({
-    business: { name: `Fault Stores ${name}`, state: 'Lagos', phone: '08031234567', address: '', email: '' },
-    ownerName: 'Ada Owner',
-    pin: PIN,
-  });
-  return counter;
-}
 
 function stock(counter: FileCounter, products: number): string[] {
   return Array.from(
@@ -229,7 +187,7 @@ async function syncToQuiet(shops: ShopServices[]): Promise<void> {
 
 describe('sync under faults', () => {
   it('a counter killed again and again mid-push, and a new one killed mid-pull, lose and double nothing', async () => {
-    const a = fileCounter('killed-pusher');
+    const a = fileCounter(scratch, 'killed-pusher');
     const products = stock(a, 5);
     const sold = sellMany(a, products, 1_500);
     await a.shop.sync.createBusiness({
@@ -265,7 +223,7 @@ describe('sync under faults', () => {
     };
     expect(settled.n).toBeGreaterThanOrEqual(queued);
 
-    const b = fileCounter('killed-puller');
+    const b = fileCounter(scratch, 'killed-puller');
     await b.shop.sync.pair({ serverUrl: server.url, code, deviceName: 'B', ownerPin: PIN });
     b.close();
     for (let life = 0; life < 8; life += 1) await runChild(b, randomInt(20, 400));
@@ -281,7 +239,7 @@ describe('sync under faults', () => {
   });
 
   it('the server killed mid-apply, again and again: every sale lands once', async () => {
-    const a = fileCounter('server-killed');
+    const a = fileCounter(scratch, 'server-killed');
     const sold = sellMany(a, stock(a, 3), 1_200);
     await a.shop.sync.createBusiness({
       serverUrl: server.url,
@@ -312,7 +270,7 @@ describe('sync under faults', () => {
   });
 
   it('the same batch twice and out of order changes nothing the second time', async () => {
-    const a = fileCounter('repeats');
+    const a = fileCounter(scratch, 'repeats');
     const sold = sellMany(a, stock(a, 2), 300);
     await a.shop.sync.createBusiness({
       serverUrl: server.url,
@@ -345,7 +303,7 @@ describe('sync under faults', () => {
     expect(a.shop.outbox.pending()).toBe(0);
 
     // A pulled page delivered twice, and pages in the wrong order, merge to the same shop.
-    const b = fileCounter('pages');
+    const b = fileCounter(scratch, 'pages');
     await b.shop.sync.pair({ serverUrl: server.url, code, deviceName: 'B', ownerPin: PIN });
     const bPairing = JSON.parse(
       (b.db.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'pairing'").get() as { value: string })
@@ -368,7 +326,7 @@ describe('sync under faults', () => {
   it('the link cut for a long stretch, and cut mid-request: everything sold meanwhile arrives once', async () => {
     const target = new URL(server.url);
     const link = await startLinkProxy({ host: target.hostname, port: Number(target.port) });
-    const a = fileCounter('cut-a');
+    const a = fileCounter(scratch, 'cut-a');
     const products = stock(a, 3);
     await a.shop.sync.createBusiness({
       serverUrl: link.url,
@@ -377,7 +335,7 @@ describe('sync under faults', () => {
       ownerPin: PIN,
     });
     const { code } = await a.shop.sync.pairingCode({ ownerPin: PIN });
-    const b = fileCounter('cut-b');
+    const b = fileCounter(scratch, 'cut-b');
     await b.shop.sync.pair({ serverUrl: link.url, code, deviceName: 'B', ownerPin: PIN });
     await syncToQuiet([a.shop, b.shop]);
 
@@ -421,7 +379,7 @@ describe('sync under faults', () => {
   });
 
   it('a counter restarted with its clock a day fast is held to the server’s time', async () => {
-    const a = fileCounter('skew-honest');
+    const a = fileCounter(scratch, 'skew-honest');
     const ada = a.shop.customers.create(
       customerInputSchema.parse({ firstName: 'Ada', phone: '0802 333 4444' }),
       null,
@@ -433,7 +391,7 @@ describe('sync under faults', () => {
       ownerPin: PIN,
     });
     const { code } = await a.shop.sync.pairingCode({ ownerPin: PIN });
-    const b = fileCounter('skew-fast');
+    const b = fileCounter(scratch, 'skew-fast');
     await b.shop.sync.pair({ serverUrl: server.url, code, deviceName: 'B', ownerPin: PIN });
     await syncToQuiet([a.shop, b.shop]);
 

@@ -1,8 +1,9 @@
 /**
  * A TCP relay on 127.0.0.1 between counters and the sync server that a fault test can cut:
  * `cut()` drops every open connection at once (mid-request, like a dropped 2G link) and
- * refuses new ones until `restore()`. Optionally cuts each connection after some bytes, so
- * a push dies halfway through its body.
+ * refuses new ones until `restore()`. `dropAfterBytes(n)` cuts each new connection after n
+ * bytes towards the server, so a push dies halfway through its body (open connections are
+ * dropped when the limit changes).
  */
 import net from 'node:net';
 
@@ -70,6 +71,9 @@ export async function startLinkProxy(target: { host: string; port: number }): Pr
     },
     dropAfterBytes: (limit) => {
       byteLimit = limit;
+      // Connections opened under the old limit keep it; a new limit starts on fresh ones.
+      for (const socket of open) socket.destroy();
+      open.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -83,6 +83,8 @@ export class HttpSyncTransport implements SyncTransport {
       body?: string | Buffer;
       gzip?: boolean;
       timeoutMs?: number;
+      /** Safe to send twice (push is applied at most once, pull only reads). */
+      repeatable?: boolean;
     } = {},
   ): Promise<{ value: unknown; bytes: number; ms: number }> {
     const headers: Record<string, string> = {
@@ -101,16 +103,25 @@ export class HttpSyncTransport implements SyncTransport {
     }
     const sent = body === undefined ? 0 : Buffer.byteLength(body);
     const started = performance.now();
-    let response: Response;
-    try {
-      response = await fetch(`${serverUrl}${path}`, {
+    const attempt = () =>
+      fetch(`${serverUrl}${path}`, {
         method: options.method ?? (body === undefined ? 'GET' : 'POST'),
         headers,
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
         signal: AbortSignal.timeout(options.timeoutMs ?? timeoutFor(sent)),
       });
+    let response: Response;
+    try {
+      response = await attempt();
     } catch (error) {
-      throw unreachable(serverUrl, error);
+      // A kept-alive connection the link dropped fails at once; a repeatable request tries a
+      // fresh one before giving up. A timeout is not retried: the link is slow, not stale.
+      if (options.repeatable !== true || isTimeout(error)) throw unreachable(serverUrl, error);
+      try {
+        response = await attempt();
+      } catch (again) {
+        throw unreachable(serverUrl, again);
+      }
     }
     let text: string;
     try {
@@ -163,7 +174,7 @@ export class HttpSyncTransport implements SyncTransport {
   }
 
   async push(serverUrl: string, token: string, body: string, gzip: boolean) {
-    const result = await this.request(serverUrl, '/v1/push', { token, body, gzip });
+    const result = await this.request(serverUrl, '/v1/push', { token, body, gzip, repeatable: true });
     return { response: result.value as PushResponse, sample: { bytes: result.bytes, ms: result.ms } };
   }
 
@@ -171,13 +182,18 @@ export class HttpSyncTransport implements SyncTransport {
     const result = await this.request(serverUrl, `/v1/pull?after=${after}&limit=${limit}`, {
       token,
       timeoutMs: timeoutFor(limit * 1_000),
+      repeatable: true,
     });
     return { response: result.value as PullResponse, sample: { bytes: result.bytes, ms: result.ms } };
   }
 }
 
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
 function unreachable(serverUrl: string, error: unknown): SyncHttpError {
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  const timedOut = isTimeout(error);
   return new SyncHttpError(
     timedOut
       ? `The sync server at ${serverUrl} took too long to answer. The link may be slow or down; Kasuwa will try again.`
