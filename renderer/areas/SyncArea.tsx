@@ -1,36 +1,36 @@
-import { useEffect, useState } from 'react';
-import type { EventPayload } from '../../shared/contract';
-import { kasuwa } from '../bridge';
+/** Sync: how this counter stays in step with the shop's other counters; for now, the live status. */
 import { AreaHeader } from '../components/AreaHeader';
+import { useSyncStatus, useSyncStore } from '../state/sync-store';
+import { StatusPanel } from './sync/StatusPanel';
+import '../sync.css';
 
-type SyncStatus = EventPayload<'sync:status'>;
-
-const NOT_PAIRED: SyncStatus = {
-  state: 'not-paired',
-  pending: 0,
-  lastSyncAt: null,
-  message: 'This counter is not paired with a sync server yet, so everything stays on this computer.',
-};
+function CannotRead({ message }: { message: string }) {
+  const refresh = useSyncStore((state) => state.refresh);
+  return (
+    <section className="panel panel-error" role="alert" aria-labelledby="sync-unread-title">
+      <h2 id="sync-unread-title">Kasuwa could not read the sync status</h2>
+      <p>{message}</p>
+      <p className="muted">Selling and everything else on this counter carry on as normal.</p>
+      <button type="button" onClick={() => void refresh()}>
+        Try again
+      </button>
+    </section>
+  );
+}
 
 export function SyncArea() {
-  const [status, setStatus] = useState<SyncStatus>(NOT_PAIRED);
-  useEffect(() => kasuwa.on('sync:status', setStatus), []);
+  const status = useSyncStatus();
+  const loadError = useSyncStore((state) => state.loadError);
+  let body;
+  if (status === null) {
+    body = loadError === null ? <p aria-busy="true">Loading…</p> : <CannotRead message={loadError} />;
+  } else {
+    body = <StatusPanel status={status} />;
+  }
   return (
     <>
       <AreaHeader title="Sync">Keep this counter in step with your other counters and branches.</AreaHeader>
-      <section className="panel" aria-label="Sync status">
-        <dl className="facts">
-          <dt>Status</dt>
-          <dd>{status.state === 'not-paired' ? 'Not paired' : status.state}</dd>
-          <dt>Waiting to send</dt>
-          <dd>{status.pending}</dd>
-          <dt>Last sync</dt>
-          <dd>
-            {status.lastSyncAt === null ? 'Never' : new Date(status.lastSyncAt).toLocaleString('en-NG')}
-          </dd>
-        </dl>
-        <p>{status.message}</p>
-      </section>
+      {body}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { HashRouter, NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { formatNationalPhone, parseNigerianPhone } from '../../shared/phone';
 import { AREAS } from '../areas/areas';
+import { SyncIndicator } from '../areas/sync/SyncIndicator';
 import { useAppStore } from '../state/app-store';
 
 function KeyboardNavigation() {
@@ -38,7 +39,10 @@ export function Shell() {
             {AREAS.map((area, index) => (
               <li key={area.path}>
                 <NavLink to={area.path} aria-keyshortcuts={`Alt+${index + 1}`}>
-                  <span>{area.title}</span>
+                  <span>
+                    {area.title}
+                    {area.path === '/sync' && <SyncIndicator />}
+                  </span>
                   <kbd>Alt+{index + 1}</kbd>
                 </NavLink>
               </li>
