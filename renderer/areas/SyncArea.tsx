@@ -1,6 +1,7 @@
-/** Sync: how this counter stays in step with the shop's other counters; for now, the live status. */
+/** Sync: how this counter stays in step with the shop's other counters; before pairing, the two ways in. */
 import { AreaHeader } from '../components/AreaHeader';
 import { useSyncStatus, useSyncStore } from '../state/sync-store';
+import { PairingPaths } from './sync/PairingPaths';
 import { StatusPanel } from './sync/StatusPanel';
 import '../sync.css';
 
@@ -24,6 +25,13 @@ export function SyncArea() {
   let body;
   if (status === null) {
     body = loadError === null ? <p aria-busy="true">Loading…</p> : <CannotRead message={loadError} />;
+  } else if (status.state === 'not-paired' || status.server === null) {
+    body = (
+      <div className="stack">
+        <StatusPanel status={status} />
+        <PairingPaths />
+      </div>
+    );
   } else {
     body = <StatusPanel status={status} />;
   }
