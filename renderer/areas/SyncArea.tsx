@@ -1,9 +1,65 @@
-/** Sync: how this counter stays in step with the shop's other counters; before pairing, the two ways in. */
+/**
+ * Sync: how this counter stays in step with the shop's other counters. Before pairing, the two
+ * ways in; after, the status and the counters of the business.
+ */
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import type { SyncStatus } from '../../shared/contract';
 import { AreaHeader } from '../components/AreaHeader';
 import { useSyncStatus, useSyncStore } from '../state/sync-store';
+import { AddCounter } from './sync/AddCounter';
+import { Devices } from './sync/Devices';
 import { PairingPaths } from './sync/PairingPaths';
 import { StatusPanel } from './sync/StatusPanel';
+import { ThisCounter, Unpair } from './sync/ThisCounter';
 import '../sync.css';
+
+function StatusTab({ status }: { status: SyncStatus }) {
+  return (
+    <div className="stack">
+      <StatusPanel status={status} />
+    </div>
+  );
+}
+
+function CountersTab({ status, server }: { status: SyncStatus; server: NonNullable<SyncStatus['server']> }) {
+  return (
+    <div className="stack">
+      <div className="settings-grid">
+        <ThisCounter server={server} />
+        <AddCounter branchName={server.branchName} />
+      </div>
+      <Devices thisDeviceId={server.deviceId} />
+      <Unpair status={status} />
+    </div>
+  );
+}
+
+function Paired({ status, server }: { status: SyncStatus; server: NonNullable<SyncStatus['server']> }) {
+  return (
+    <>
+      <nav className="tabs" aria-label="Sync">
+        <NavLink to="/sync" end>
+          Status
+        </NavLink>
+        <NavLink to="/sync/counters">Counters</NavLink>
+      </nav>
+      <Routes>
+        <Route index element={<StatusTab status={status} />} />
+        <Route path="counters" element={<CountersTab status={status} server={server} />} />
+        <Route path="*" element={<Navigate to="/sync" replace />} />
+      </Routes>
+    </>
+  );
+}
+
+function NotPaired({ status }: { status: SyncStatus }) {
+  return (
+    <div className="stack">
+      <StatusPanel status={status} />
+      <PairingPaths />
+    </div>
+  );
+}
 
 function CannotRead({ message }: { message: string }) {
   const refresh = useSyncStore((state) => state.refresh);
@@ -26,14 +82,9 @@ export function SyncArea() {
   if (status === null) {
     body = loadError === null ? <p aria-busy="true">Loading…</p> : <CannotRead message={loadError} />;
   } else if (status.state === 'not-paired' || status.server === null) {
-    body = (
-      <div className="stack">
-        <StatusPanel status={status} />
-        <PairingPaths />
-      </div>
-    );
+    body = <NotPaired status={status} />;
   } else {
-    body = <StatusPanel status={status} />;
+    body = <Paired status={status} server={status.server} />;
   }
   return (
     <>
