@@ -1,22 +1,27 @@
 /**
  * Sync: how this counter stays in step with the shop's other counters. Before pairing, the two
- * ways in; after, the status and the counters of the business.
+ * ways in; after, the status with its problems, the counters of the business, and the conflicts
+ * the owner settles.
  */
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import type { SyncStatus } from '../../shared/contract';
 import { AreaHeader } from '../components/AreaHeader';
 import { useSyncStatus, useSyncStore } from '../state/sync-store';
 import { AddCounter } from './sync/AddCounter';
+import { Conflicts } from './sync/Conflicts';
 import { Devices } from './sync/Devices';
 import { PairingPaths } from './sync/PairingPaths';
+import { Problems } from './sync/Problems';
 import { StatusPanel } from './sync/StatusPanel';
 import { ThisCounter, Unpair } from './sync/ThisCounter';
+import { count } from './sync/words';
 import '../sync.css';
 
 function StatusTab({ status }: { status: SyncStatus }) {
   return (
     <div className="stack">
       <StatusPanel status={status} />
+      <Problems />
     </div>
   );
 }
@@ -42,10 +47,14 @@ function Paired({ status, server }: { status: SyncStatus; server: NonNullable<Sy
           Status
         </NavLink>
         <NavLink to="/sync/counters">Counters</NavLink>
+        <NavLink to="/sync/conflicts">
+          Conflicts{status.openConflicts > 0 && ` (${count(status.openConflicts)})`}
+        </NavLink>
       </nav>
       <Routes>
         <Route index element={<StatusTab status={status} />} />
         <Route path="counters" element={<CountersTab status={status} server={server} />} />
+        <Route path="conflicts" element={<Conflicts />} />
         <Route path="*" element={<Navigate to="/sync" replace />} />
       </Routes>
     </>
@@ -57,6 +66,8 @@ function NotPaired({ status }: { status: SyncStatus }) {
     <div className="stack">
       <StatusPanel status={status} />
       <PairingPaths />
+      {/* Conflicts left from before an unpair can still be settled. */}
+      {status.openConflicts > 0 && <Conflicts />}
     </div>
   );
 }
