@@ -74,10 +74,15 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
 
   await options.db.notices.start({
     notice(notice) {
-      if (notice.kind === 'changes') hub.announce(notice.businessId, notice.cursor);
-      else hub.dropDevice(notice.businessId, notice.deviceId);
+      if (notice.kind === 'changes') {
+        hub.announce(notice.businessId, notice.cursor);
+        return;
+      }
+      context.auth.forgetDevice(notice.deviceId);
+      hub.dropDevice(notice.businessId, notice.deviceId);
     },
     resumed() {
+      context.auth.forgetAll();
       // Notices may have been missed while the listener was away: tell every socket where its
       // business stands now; a counter already there pulls nothing.
       void announceCurrentCursors(context).catch((error: unknown) =>

@@ -13,7 +13,7 @@
  * the hottest insert path (thousands of rows a second) would guard nothing.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
 
@@ -151,4 +151,21 @@ export const saleFacts = pgTable(
     primaryKey({ columns: [table.businessId, table.saleId] }),
     index('sale_facts_business_created').on(table.businessId, table.createdAt),
   ],
+);
+
+/**
+ * Sales per Lagos day, moved in the same statement that writes `sale_facts` (a resolved sale
+ * leaves its old day and joins its new one), so a month's report reads whole days from here
+ * and only the part-days at the edges of its range from `sale_facts`.
+ */
+export const saleDays = pgTable(
+  'sale_days',
+  {
+    businessId: uuid('business_id').notNull(),
+    /** Days since 1970-01-01, counted in Lagos time (UTC+1). */
+    day: integer('day').notNull(),
+    sales: bigint('sales', { mode: 'number' }).notNull(),
+    totalKobo: bigint('total_kobo', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.businessId, table.day] })],
 );

@@ -8,19 +8,21 @@ import type { ServerContext } from '../app';
 import { parseInput } from '../http/api-error';
 import { presentedToken } from '../tenancy/device-auth';
 import { readPullPage } from './pull';
-import { applyPush } from './push';
+import { checkBatch } from './push';
+import { PushQueue } from './push-queue';
 
 /** 2,000 mutations of large sales, inflated; Fastify counts the inflated bytes against it. */
 export const PUSH_BODY_LIMIT = 32 * 1024 * 1024;
 
 export function registerSyncRoutes(app: FastifyInstance, context: ServerContext): void {
   const { db, auth, metrics, now } = context;
+  const queue = new PushQueue(db.pool, now);
 
   app.post('/v1/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
     const device = await auth.require(presentedToken(request.headers));
     const push = parseInput(pushRequestSchema, request.body, 'push');
     metrics.pushBatchSize.observe(push.mutations.length);
-    const outcome = await applyPush(db.pool, device, push.mutations, now);
+    const outcome = await queue.push(checkBatch(device, push.mutations));
     for (const { entity, status, resolution } of outcome.tally)
       metrics.countMutation(entity, status, resolution);
     return outcome.response;

@@ -4,6 +4,12 @@
  * for a secret of that size (no slow hash is needed against guessing, and one hash per request
  * costs microseconds). The check resolves the device and its business and branch, which then
  * scope every query of the request.
+ *
+ * Paired devices are remembered for a minute, so a busy till's requests do not each cost a
+ * database round trip for who it is. A revocation forgets the device at once: here when this
+ * process revoked it, and on every other process through the revocation notice (the same one
+ * that closes its sockets). A process whose notice listener was away forgets everything when
+ * it comes back, since it may have missed one.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -46,10 +52,13 @@ export function presentedToken(headers: { authorization?: string }, query?: unkn
 
 /** A device's last-seen time is written at most this often, not on every request. */
 const LAST_SEEN_EVERY_MS = 60_000;
+const REMEMBER_MS = 60_000;
+const REMEMBER_AT_MOST = 10_000;
 
 export class DeviceAuth {
   private readonly byTokenHash;
   private readonly lastSeenWritten = new Map<string, number>();
+  private readonly remembered = new Map<string, { device: AuthenticatedDevice; until: number }>();
 
   constructor(
     private readonly orm: Orm,
@@ -82,9 +91,14 @@ export class DeviceAuth {
         'This request needs the device token (Authorization: Bearer <token>). Pair the counter first.',
       );
     }
-    const rows = TOKEN_SHAPE.test(token)
-      ? await this.byTokenHash.execute({ tokenHash: sha256Hex(token) })
-      : [];
+    const tokenHash = TOKEN_SHAPE.test(token) ? sha256Hex(token) : null;
+    const at = this.now();
+    const known = tokenHash === null ? undefined : this.remembered.get(tokenHash);
+    if (known !== undefined && known.until > at) {
+      this.noteSeen(known.device.deviceId);
+      return known.device;
+    }
+    const rows = tokenHash === null ? [] : await this.byTokenHash.execute({ tokenHash });
     const found = rows[0];
     if (found === undefined) {
       throw new ApiError(401, 'unauthorized', 'This device token is not known here. Pair the counter again.');
@@ -98,7 +112,26 @@ export class DeviceAuth {
     }
     this.noteSeen(found.deviceId);
     const { revokedAt: _revokedAt, ...device } = found;
+    if (tokenHash !== null) {
+      this.remembered.delete(tokenHash);
+      this.remembered.set(tokenHash, { device, until: at + REMEMBER_MS });
+      if (this.remembered.size > REMEMBER_AT_MOST) {
+        const oldest = this.remembered.keys().next().value;
+        if (oldest !== undefined) this.remembered.delete(oldest);
+      }
+    }
     return device;
+  }
+
+  /** The device was revoked (here or by another server process): its token is checked afresh. */
+  forgetDevice(deviceId: string): void {
+    for (const [tokenHash, entry] of this.remembered) {
+      if (entry.device.deviceId === deviceId) this.remembered.delete(tokenHash);
+    }
+  }
+
+  forgetAll(): void {
+    this.remembered.clear();
   }
 
   private noteSeen(deviceId: string): void {

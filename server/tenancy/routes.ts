@@ -73,6 +73,9 @@ export function registerTenancyRoutes(app: FastifyInstance, context: ServerConte
   app.post('/v1/devices/:id/revoke', async (request) => {
     const asking = await device(request);
     const { id } = parseInput(deviceParams, request.params, 'device id');
-    return revokeDevice(db.orm, asking, id, now());
+    const devices = await revokeDevice(db.orm, asking, id, now());
+    // At once here; other server processes forget it when the revocation notice reaches them.
+    auth.forgetDevice(id);
+    return devices;
   });
 }

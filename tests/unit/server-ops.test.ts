@@ -5,8 +5,16 @@
  * route, bad encodings), and migrations that refuse a database from a newer server.
  */
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PairResponse, PushResponse, ReplicaData, SalesReportDay } from '../../shared/sync/protocol';
+import { lagosDay } from '../../shared/lagos-time';
+import type {
+  PairResponse,
+  PushResponse,
+  ReplicaData,
+  SaleRow,
+  SalesReportDay,
+} from '../../shared/sync/protocol';
 import { openDatabase } from '../../server/db/database';
 import { applyMigrations, loadMigrations, MigrationError } from '../../server/db/migrate';
 import { createDatabase, startPostgres, type PostgresCluster } from '../support/postgres';
@@ -63,6 +71,72 @@ describe('sales report', () => {
       { day: '2026-04-01', sales: 1, totalKobo: 100_000 },
       { day: '2026-04-02', sales: 2, totalKobo: 500_000 },
     ]);
+  });
+
+  it('matches a plain count of the sales in any range, part-days and resolved sales included', async () => {
+    const shop = await newBusiness(server.url, 'Report Check');
+    const DAY = 86_400_000;
+    const base = Date.parse('2026-06-01T00:00:00Z');
+    // A fixed pseudo-random spread, so a failure reproduces.
+    let state = 20_260_601;
+    const next = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    const sales = Array.from({ length: 400 }, (_, i) =>
+      saleRow({ totalKobo: 1_000 + i, createdAt: base + Math.floor(next() * 20 * DAY) }),
+    );
+    const pushAll = (mutations: unknown[]) =>
+      ok<PushResponse>(server.url, 'POST', '/v1/push', {
+        token: shop.token,
+        body: { deviceTime: Date.now(), mutations },
+      });
+    await pushAll(sales.map((row) => mutation('sale', row.id, 'append', row)));
+    // The owner's resolutions move twenty sales to other days and amounts.
+    const resolutions = sales
+      .slice(0, 20)
+      .map((row) =>
+        saleRow({ id: row.id, totalKobo: row.totalKobo + 7, createdAt: row.createdAt + 3 * DAY + 1 }),
+      );
+    await pushAll(resolutions.map((row) => mutation('sale', row.id, 'resolve', row)));
+    const final: SaleRow[] = [...resolutions, ...sales.slice(20)];
+
+    const expected = (from: number, to: number): SalesReportDay[] => {
+      const days = new Map<string, SalesReportDay>();
+      for (const sale of final) {
+        if (sale.createdAt < from || sale.createdAt >= to) continue;
+        const day = lagosDay(sale.createdAt);
+        const entry = days.get(day) ?? { day, sales: 0, totalKobo: 0 };
+        entry.sales += 1;
+        entry.totalKobo += sale.totalKobo;
+        days.set(day, entry);
+      }
+      return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+    };
+    const lagosMidnight = (day: number) => base - 3_600_000 + day * DAY;
+    const instant = fc.oneof(
+      fc.integer({ min: base - 2 * DAY, max: base + 26 * DAY }),
+      fc.integer({ min: -2, max: 26 }).map(lagosMidnight),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        instant,
+        fc.oneof(fc.integer({ min: 1, max: 12 * DAY }), fc.constant(DAY)),
+        async (from, span) => {
+          const to = from + span;
+          const report = await ok<SalesReportDay[]>(
+            server.url,
+            'GET',
+            `/v1/reports/sales?from=${from}&to=${to}`,
+            {
+              token: shop.token,
+            },
+          );
+          expect(report).toEqual(expected(from, to));
+        },
+      ),
+      { numRuns: 120, seed: 4_242 },
+    );
   });
 
   it('refuses a range that is backwards, too long or not numbers', async () => {
@@ -318,6 +392,41 @@ describe('migrations', () => {
         `SELECT count(*)::int AS n FROM kasuwa_server_migrations`,
       );
       expect(tables.rows[0]?.n).toBe(migrations.length);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('fills the per-day sales from the sales recorded before that table existed', async () => {
+    const url = await createDatabase(cluster.url, 'migrate_backfill');
+    const db = await openDatabase({ url }, { warn: () => undefined });
+    try {
+      const migrations = loadMigrations(SERVER_MIGRATIONS);
+      await applyMigrations(db.pool, migrations.slice(0, 1));
+      const business = '01a23700-0000-7000-8000-000000000001';
+      await db.pool.query(`INSERT INTO businesses (id, name, created_at) VALUES ($1, 'Old Shop', 0)`, [
+        business,
+      ]);
+      const lateEvening = Date.parse('2026-02-03T23:30:00Z'); // 4 February in Lagos
+      for (const [id, at, total] of [
+        ['s1', lateEvening, 100],
+        ['s2', lateEvening + 60_000, 250],
+        ['s3', Date.parse('2026-02-03T10:00:00Z'), 40],
+      ] as const) {
+        await db.pool.query(
+          `INSERT INTO sale_facts (business_id, sale_id, branch_id, device_id, created_at, total_kobo)
+           VALUES ($1, $2, $1, 'till', $3, $4)`,
+          [business, id, at, total],
+        );
+      }
+      await applyMigrations(db.pool, migrations);
+      const days = await db.pool.query<{ day: number; sales: number; total_kobo: number }>(
+        'SELECT day, sales, total_kobo FROM sale_days ORDER BY day',
+      );
+      expect(days.rows.map((r) => [lagosDay(r.day * 86_400_000), r.sales, r.total_kobo])).toEqual([
+        ['2026-02-03', 1, 40],
+        ['2026-02-04', 2, 350],
+      ]);
     } finally {
       await db.close();
     }

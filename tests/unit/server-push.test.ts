@@ -309,6 +309,36 @@ describe('a batch', () => {
   });
 });
 
+describe('many tills at once', () => {
+  it('answers each of many concurrent pushes on its own, with its own cursor and origin', async () => {
+    const tillC = await pairAnother(server.url, tillA.token, 'Till 3');
+    const tills = [tillA, tillB, tillC];
+    const start = (await ok<{ cursor: number }>(server.url, 'GET', '/v1/me', { token: tillA.token })).cursor;
+    const sent = Array.from({ length: 30 }, (_, i) => ({
+      till: tills[i % 3] ?? tillA,
+      rows: [messageRow(), messageRow()],
+    }));
+    const answers = await Promise.all(
+      sent.map(({ till, rows }) =>
+        push(
+          till.token,
+          rows.map((row) => mutation('message', row.id, 'append', row)),
+        ),
+      ),
+    );
+    for (const answer of answers) expect(answer.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    // As if each had been pushed alone, one after the other: cursors 2 apart, none shared.
+    const cursors = answers.map((a) => a.cursor).sort((a, b) => a - b);
+    expect(cursors).toEqual(Array.from({ length: 30 }, (_, i) => start + 2 * (i + 1)));
+
+    // Each change kept the till that made it: Till 1 pulls exactly Till 2's and Till 3's rows.
+    const page = await pull(tillA.token, start, 500);
+    const fromOthers = sent.filter(({ till }) => till !== tillA).flatMap(({ rows }) => rows.map((r) => r.id));
+    expect(page.changes.map((c) => c.entityId).sort()).toEqual(fromOthers.sort());
+    expect(page.cursor).toBe(start + 60);
+  });
+});
+
 describe('pull', () => {
   it('pages in seq order, leaves out the caller’s own changes and still moves the cursor past them', async () => {
     const start = (await ok<{ cursor: number }>(server.url, 'GET', '/v1/me', { token: tillA.token })).cursor;

@@ -106,12 +106,18 @@ describe('realtime across two server instances', () => {
     const doomed = await pairAnother(serverA.url, till1.token, 'Doomed till');
     const socket = await connectRealtime(serverB.url, doomed.token);
     await socket.waitFor((n) => n.type === 'hello');
+    // B has seen the token just now (and remembers who it is).
+    expect((await call(serverB.url, 'GET', '/v1/me', { token: doomed.token })).status).toBe(200);
     await ok(serverA.url, 'POST', `/v1/devices/${doomed.deviceId}/revoke`, { token: till1.token, body: {} });
     const closed = await Promise.race([
       socket.closed,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('socket not closed')), 5_000)),
     ]);
     expect(closed).toEqual({ code: 4401, reason: 'device revoked' });
+    // The notice that closed the socket also made B forget the device: the token is refused there.
+    const refused = await call(serverB.url, 'GET', '/v1/me', { token: doomed.token });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: { code: 'revoked' } });
   });
 
   it('drops a socket that stops answering pings', async () => {
