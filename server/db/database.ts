@@ -6,7 +6,8 @@
  * is one backend), so every query, transaction and prepared statement is written once.
  * Change notices between server processes go through LISTEN/NOTIFY on both (./notices.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -63,8 +64,15 @@ export async function openDatabase(target: DatabaseTarget, log: DatabaseLog): Pr
   }
 
   mkdirSync(target.dataDir, { recursive: true });
-  const lite = new PGlite(target.dataDir);
-  await lite.waitReady;
+  const unlock = lockDataDir(target.dataDir);
+  let lite: PGlite;
+  try {
+    lite = new PGlite(target.dataDir);
+    await lite.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   // One backend: the pool hands out one connection and keeps it, so transactions never interleave.
   const adapter = createPgConfig(lite);
   // drizzle hands node-postgres a type-parser object as a query's `types`; node-postgres reads
@@ -92,7 +100,55 @@ export async function openDatabase(target: DatabaseTarget, log: DatabaseLog): Pr
       await notices.close();
       await pool.end();
       await lite.close();
+      unlock();
     },
+  };
+}
+
+const LOCK_FILE = 'kasuwa-server.lock';
+/** Folders this process holds, told apart from a lock left by an earlier process of the same pid. */
+const lockedHere = new Set<string>();
+
+/**
+ * PGlite does not lock its folder, and two servers writing one folder would destroy it (the
+ * shop owner starting the server twice, say). A lock file names the process holding it; one
+ * left by a process that is gone (a power cut) is taken over. A container restarted on the same
+ * volume gets the same pid again, which is why a lock of our own pid counts only if this
+ * process took it.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, LOCK_FILE);
+  const dir = path.resolve(dataDir);
+  let holder: number | undefined;
+  try {
+    holder = Number(readFileSync(lockPath, 'utf8').trim());
+  } catch {
+    holder = undefined;
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: the process exists but belongs to someone else.
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  if (
+    holder !== undefined &&
+    Number.isInteger(holder) &&
+    holder > 0 &&
+    (holder === process.pid ? lockedHere.has(dir) : alive(holder))
+  ) {
+    throw new Error(
+      `Another Kasuwa sync server (process ${holder}) is using ${dir}. Stop it first, or give this one its own KASUWA_SERVER_DATA_DIR.`,
+    );
+  }
+  writeFileSync(lockPath, `${process.pid}\n`);
+  lockedHere.add(dir);
+  return () => {
+    lockedHere.delete(dir);
+    rmSync(lockPath, { force: true });
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The sync server on its embedded default, PGlite in a data folder (no installed database):
  * pairing, a push with a merged conflict, pull from the other counter, a realtime notice
- * through PGlite's own LISTEN/NOTIFY, readiness, and the data still there after the server
- * closes and opens the folder again.
+ * through PGlite's own LISTEN/NOTIFY, readiness, one server per folder, and the data still
+ * there after the server closes and opens the folder again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import type {
   PushResponse,
   ReplicaData,
 } from '../../shared/sync/protocol';
+import { openDatabase } from '../../server/db/database';
 import { connectRealtime } from '../support/realtime-client';
 import {
   call,
@@ -95,6 +96,13 @@ describe('on PGlite', () => {
     expect(page.cursor).toBe(first.cursor);
     socket.socket.close();
     await socket.closed;
+  });
+
+  it('refuses a second server on the same folder while the first one runs', async () => {
+    await expect(openDatabase({ dataDir }, { warn: () => undefined })).rejects.toThrow(
+      /Another Kasuwa sync server \(process \d+\) is using/,
+    );
+    expect((await call(server.url, 'GET', '/ready')).status).toBe(200);
   });
 
   it('keeps everything when the server closes and opens the folder again', async () => {

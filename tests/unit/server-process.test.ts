@@ -2,10 +2,11 @@
  * The sync server as it really starts (`node out/server/main.js`, built here into a scratch
  * folder): one ready line on stdout and nothing else there, logs on stderr, the embedded PGlite
  * by default and PostgreSQL through DATABASE_URL, SIGTERM ending it gracefully with exit 0 even
- * with a realtime socket open, a clear exit 1 for bad settings, and the settings' defaults.
+ * with a realtime socket open, a clear exit 1 for bad settings, the settings' defaults, and a
+ * Dockerfile that starts the container the same way.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,9 +82,10 @@ describe('the built server process', () => {
   it('starts on the embedded database with one line on stdout, and stops on SIGTERM with exit 0', async () => {
     const dataDir = path.join(scratch, 'pglite-data');
     const server = await launch({ KASUWA_SERVER_DATA_DIR: dataDir });
+    let token: string;
     try {
-      const paired = await newBusiness(server.url, 'Process Stores');
-      const me = await ok<MeResponse>(server.url, 'GET', '/v1/me', { token: paired.token });
+      ({ token } = await newBusiness(server.url, 'Process Stores'));
+      const me = await ok<MeResponse>(server.url, 'GET', '/v1/me', { token });
       expect(me.businessName).toBe('Process Stores');
       expect(server.stderr()).toContain(`embedded database in ${dataDir}`);
     } finally {
@@ -91,6 +93,17 @@ describe('the built server process', () => {
     }
     expect(await server.exited).toBe(0);
     expect(server.stdout()).toMatch(READY_LINE);
+
+    // Started again on the folder it released: the business and its counter are still there.
+    const again = await launch({ KASUWA_SERVER_DATA_DIR: dataDir });
+    try {
+      expect((await ok<MeResponse>(again.url, 'GET', '/v1/me', { token })).businessName).toBe(
+        'Process Stores',
+      );
+    } finally {
+      again.child.kill('SIGTERM');
+    }
+    expect(await again.exited).toBe(0);
   });
 
   it('runs on PostgreSQL through DATABASE_URL and closes an open socket on SIGTERM', async () => {
@@ -129,6 +142,25 @@ describe('the built server process', () => {
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^kasuwa-server: (Bad setting|No migrations found)/);
     }
+  });
+});
+
+describe('the image', () => {
+  it('starts the container exactly as `npm run server` starts the server, migrations where it looks', () => {
+    const dockerfile = readFileSync('server/deploy/Dockerfile', 'utf8');
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
+    expect(scripts.server).toBe('node out/server/main.js');
+    expect(dockerfile).toMatch(/^CMD \["node", "out\/server\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^RUN node resources\/scripts\/build\.mjs server$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/out\/server out\/server$/m);
+    expect(dockerfile).toMatch(/^COPY server\/migrations server\/migrations$/m);
+    expect(dockerfile.match(/^WORKDIR \/app$/gm)).toHaveLength(2);
+    // From /app/out/server the server looks for ../../server/migrations: /app/server/migrations.
+    expect(readConfig({}, '/app/out/server').migrationsDir).toBe('/app/server/migrations');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^EXPOSE 8787$/m);
+    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/health/);
   });
 });
 
