@@ -259,7 +259,12 @@ export const stockMoves = sqliteTable(
     note: text('note').notNull().default(''),
     createdAt: integer('created_at').notNull(),
   },
-  (table) => [index('stock_moves_product').on(table.productId, table.createdAt)],
+  (table) => [
+    index('stock_moves_product').on(table.productId, table.createdAt),
+    // Sync reads a sale's (or refund's) moves to send them with it.
+    index('stock_moves_sale').on(table.saleId),
+    index('stock_moves_refund').on(table.refundId),
+  ],
 );
 
 export const sales = sqliteTable(
@@ -392,7 +397,11 @@ export const pointsLedger = sqliteTable(
     note: text('note').notNull().default(''),
     createdAt: integer('created_at').notNull(),
   },
-  (table) => [index('points_ledger_customer').on(table.customerId, table.createdAt)],
+  (table) => [
+    index('points_ledger_customer').on(table.customerId, table.createdAt),
+    index('points_ledger_sale').on(table.saleId),
+    index('points_ledger_refund').on(table.refundId),
+  ],
 );
 
 /** Events campaigns react to (tier upgrades, …). */

@@ -27,7 +27,12 @@ describe('customers', () => {
     ]);
     // The customer, then the consent that names it: the order other counters take them in.
     expect(shop.outbox.pending()).toBe(before + 2);
-    expect(shop.outbox.nextBatch(100).slice(-2).map((m) => [m.entity, m.entityId])).toEqual([
+    expect(
+      shop.outbox
+        .nextBatch(100)
+        .slice(-2)
+        .map((m) => [m.entity, m.entityId]),
+    ).toEqual([
       ['customer', customer.id],
       ['consent', expect.any(String)],
     ]);

@@ -2,12 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../main/services/sync/backoff';
-import {
-  mergeCustomer,
-  mergeSale,
-  type CustomerReplica,
-  type SaleCopy,
-} from '../../shared/sync/merge';
+import { mergeCustomer, mergeSale, type CustomerReplica, type SaleCopy } from '../../shared/sync/merge';
 import {
   batchForLink,
   decideSync,

@@ -19,7 +19,7 @@ import {
 import { checkMutation, type Change, type ReplicaEntity, type SaleRow } from '../../../shared/sync/protocol';
 import type { CustomerStats } from '../customers/customer-stats';
 import type { LedgerRows, LedgerWrite } from './ledgers';
-import { replicaOf, SHARED_SETTINGS, type ReplicaTables } from './replicas';
+import { replicaOf, SHARED_SETTINGS, type LocalRecord, type ReplicaTables } from './replicas';
 import type { SyncClock } from './sync-clock';
 import type { RecordSide, SyncConflicts } from './sync-conflicts';
 import type { SyncProblems } from './sync-problems';
@@ -27,6 +27,9 @@ import type { SyncProblems } from './sync-problems';
 export type ApplyOutcome = 'applied' | 'same' | 'conflict' | 'refused';
 
 export class SyncApplier {
+  private readonly setListed: Database.Statement<[number, string]>;
+  private readonly moveSales: Database.Statement<[string, string]>;
+
   constructor(
     private readonly deps: {
       sql: Database.Database;
@@ -39,7 +42,10 @@ export class SyncApplier {
       rules: () => LoyaltyRules;
       now: () => number;
     },
-  ) {}
+  ) {
+    this.setListed = deps.sql.prepare('UPDATE customer_stats SET listed = ? WHERE customer_id = ?');
+    this.moveSales = deps.sql.prepare('UPDATE sales SET customer_id = ? WHERE customer_id = ?');
+  }
 
   /** One change pulled from the server. */
   apply(change: Pick<Change, 'entity' | 'entityId' | 'op' | 'data'>): ApplyOutcome {
@@ -114,7 +120,7 @@ export class SyncApplier {
     const local = existing === null ? EMPTY_REPLICA : replicaOf(entity, existing);
     const merged = mergeReplica(local, remote);
     if (existing !== null && sameReplica(merged, local)) return 'same';
-    this.write(entity, id, merged);
+    this.write(entity, id, merged, existing);
     return 'applied';
   }
 
@@ -127,23 +133,22 @@ export class SyncApplier {
     const local = existing === null ? EMPTY_REPLICA : replicaOf(entity, existing);
     const adopted = adoptServerCopy(local, pushed, server);
     if (existing !== null && sameReplica(adopted, local)) return;
-    this.write(entity, id, adopted);
+    this.write(entity, id, adopted, existing);
   }
 
-  private write(entity: ReplicaEntity, id: string, replica: Replica): void {
+  private write(entity: ReplicaEntity, id: string, replica: Replica, existing: LocalRecord | null): void {
     const at = this.deps.now();
-    const existing = this.deps.replicas.read(entity, id);
     const result = this.deps.replicas.write(entity, id, replica, existing, at);
     if (entity === 'customer') {
-      const { sql, stats } = this.deps;
+      const { stats } = this.deps;
       stats.get(id);
       if (result.listed !== undefined) {
-        sql.prepare('UPDATE customer_stats SET listed = ? WHERE customer_id = ?').run(result.listed, id);
+        this.setListed.run(result.listed, id);
       }
       if (result.mergedInto !== undefined) {
         // Merged on another counter: this counter's sales of the customer move as they did there.
         const { from, into } = result.mergedInto;
-        sql.prepare('UPDATE sales SET customer_id = ? WHERE customer_id = ?').run(into, from);
+        this.moveSales.run(into, from);
         const rules = this.deps.rules();
         stats.get(into);
         stats.recompute(from, rules);

@@ -46,6 +46,7 @@ export interface ConflictActions {
 
 export class SyncConflicts {
   private readonly openFor: Database.Statement<[ConflictKind, string], { id: string }>;
+  private readonly openTotal: Database.Statement<[], { n: number }>;
 
   constructor(
     private readonly deps: {
@@ -57,17 +58,14 @@ export class SyncConflicts {
       actions: () => ConflictActions;
     },
   ) {
+    this.openTotal = deps.sql.prepare('SELECT count(*) AS n FROM sync_conflicts WHERE resolved_at IS NULL');
     this.openFor = deps.sql.prepare(
       'SELECT id FROM sync_conflicts WHERE kind = ? AND entity_id = ? AND resolved_at IS NULL',
     );
   }
 
   openCount(): number {
-    return (
-      this.deps.sql.prepare('SELECT count(*) AS n FROM sync_conflicts WHERE resolved_at IS NULL').get() as {
-        n: number;
-      }
-    ).n;
+    return this.openTotal.get()?.n ?? 0;
   }
 
   /** Opens (or refreshes) the conflict on one sale; in the caller's transaction. */

@@ -92,6 +92,7 @@ export class SyncService {
       this.changed();
     });
     deps.network.onChange((online) => {
+      if (!this.started) return;
       if (online) this.realtime.restart();
       else this.realtime.stop();
     });
@@ -209,8 +210,14 @@ export class SyncService {
     };
   }
 
+  /** The owner whose PIN this is; a wrong PIN is an error on the PIN field, not a server refusal. */
   private owner(pin: string) {
-    return this.deps.staff.verifyPin(pin, ['owner']);
+    try {
+      return this.deps.staff.verifyPin(pin, ['owner']);
+    } catch (error) {
+      if (!(error instanceof KasuwaError)) throw error;
+      throw new KasuwaError(error.code, error.message, [{ path: ['ownerPin'], message: error.message }]);
+    }
   }
 
   private requirePairing() {
@@ -264,8 +271,9 @@ export class SyncService {
     this.owner(input.ownerPin);
     this.refuseIfPaired();
     const sent = this.deps.clock.mark();
-    const answer = await this.call(() =>
-      this.deps.transport.pair(input.serverUrl, { code: input.code, deviceName: input.deviceName }),
+    const answer = await this.call(
+      () => this.deps.transport.pair(input.serverUrl, { code: input.code, deviceName: input.deviceName }),
+      'code',
     );
     this.paired(input.serverUrl, input.deviceName, answer, false, sent);
     return this.status();
@@ -373,6 +381,7 @@ export class SyncService {
     ledger('refund', 'SELECT id FROM refunds ORDER BY created_at, id');
   }
 
+  /** A one-time code for another counter to join with, shown as XXXX-XXXX. */
   async pairingCode(input: {
     ownerPin: string;
     branchName?: string;
@@ -503,11 +512,15 @@ export class SyncService {
     };
   }
 
-  private async call<T>(request: () => Promise<T>): Promise<T> {
+  /** A server refusal as a KasuwaError; `field` names the input a 4xx refusal is about. */
+  private async call<T>(request: () => Promise<T>, field?: string): Promise<T> {
     try {
       return await request();
     } catch (error) {
       if (error instanceof SyncHttpError) {
+        if (field !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429) {
+          throw new KasuwaError('invalid_input', error.message, [{ path: [field], message: error.message }]);
+        }
         const code =
           error.status === 0 || error.status >= 500
             ? 'unavailable'
