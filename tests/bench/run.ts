@@ -5,12 +5,14 @@
 import { counterFigures } from './counter';
 import { foundationFigures } from './foundation';
 import type { Figures } from './figures';
+import { serverFigures } from './server';
 import { syncFigures } from './sync';
 
 const GROUPS: [string, () => Promise<Figures>][] = [
   ['foundation', foundationFigures],
   ['counter', counterFigures],
   ['sync', syncFigures],
+  ['server', serverFigures],
 ];
 
 async function main(): Promise<void> {
