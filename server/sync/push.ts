@@ -87,7 +87,10 @@ const READ_BATCH = `
   UNION ALL
   SELECT 'record', r.entity, r.entity_id, r.data
     FROM unnest($3::text[], $4::text[]) AS k(entity, entity_id)
-    JOIN records r ON r.business_id = $1 AND r.entity = k.entity AND r.entity_id = k.entity_id`;
+    CROSS JOIN LATERAL (
+      SELECT entity, entity_id, data FROM records
+       WHERE business_id = $1 AND entity = k.entity AND entity_id = k.entity_id
+    ) AS r`;
 
 // Every write of the batch in one statement: the changes, the current records (the last
 // change per record), the sale facts and per-day totals for reports (a replaced sale's old
@@ -115,7 +118,10 @@ const WRITE_BATCH = `
       FROM input WHERE entity = 'sale' ORDER BY entity_id, seq DESC
   ),
   replaced AS (
-    SELECT f.created_at, f.total_kobo FROM sale_facts f JOIN sales s ON f.business_id = $1 AND f.sale_id = s.sale_id
+    SELECT f.created_at, f.total_kobo FROM sales s
+    CROSS JOIN LATERAL (
+      SELECT created_at, total_kobo FROM sale_facts WHERE business_id = $1 AND sale_id = s.sale_id
+    ) AS f
   ),
   facts AS (
     INSERT INTO sale_facts (business_id, sale_id, branch_id, device_id, created_at, total_kobo)

@@ -14,6 +14,8 @@ import pg from 'pg';
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   url: string;
+  /** The same database over the cluster's unix socket (in its temp folder): no TCP on the way. */
+  socketUrl: string;
   port: number;
   /** Fast shutdown, then the folder is removed. Safe to call twice. */
   stop(): Promise<void>;
@@ -129,6 +131,7 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
 
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const socketUrl = `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}&port=${port}`;
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     fsync: 'off',
@@ -206,6 +209,7 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
   let stopped = false;
   return {
     url,
+    socketUrl,
     port,
     async stop() {
       if (stopped) return;
