@@ -1,7 +1,7 @@
 /**
  * The sync server's Prometheus metrics, one registry per server instance (so two instances in
- * one test process do not collide): request durations by route, push batch and pull page
- * sizes, mutations by outcome and entity, conflicts by resolution, open realtime sockets, and
+ * one test process do not collide): request durations by route, push batch, push group and
+ * pull page sizes, mutations by outcome and entity, conflicts by resolution, open realtime sockets, and
  * the default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -24,6 +24,13 @@ export class ServerMetrics {
     name: 'kasuwa_push_batch_mutations',
     help: 'Mutations per pushed batch.',
     buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2000],
+    registers: [this.registry],
+  });
+
+  readonly pushGroupSize = new Histogram({
+    name: 'kasuwa_push_group_batches',
+    help: 'Pushed batches of one business committed together in one transaction.',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [this.registry],
   });
 

@@ -29,6 +29,8 @@ export class PushQueue {
   constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => number,
+    /** Told how many batches each transaction carried, for the metrics. */
+    private readonly onGroup: (batches: number) => void = () => undefined,
   ) {}
 
   push(batch: CheckedBatch): Promise<PushOutcome> {
@@ -46,6 +48,7 @@ export class PushQueue {
   }
 
   private async run(businessId: string, group: Waiting[]): Promise<void> {
+    this.onGroup(group.length);
     try {
       const outcomes = await applyBatches(
         this.pool,

@@ -16,7 +16,7 @@ export const PUSH_BODY_LIMIT = 32 * 1024 * 1024;
 
 export function registerSyncRoutes(app: FastifyInstance, context: ServerContext): void {
   const { db, auth, metrics, now } = context;
-  const queue = new PushQueue(db.pool, now);
+  const queue = new PushQueue(db.pool, now, (batches) => metrics.pushGroupSize.observe(batches));
 
   app.post('/v1/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
     const device = await auth.require(presentedToken(request.headers));

@@ -336,6 +336,11 @@ describe('many tills at once', () => {
     const fromOthers = sent.filter(({ till }) => till !== tillA).flatMap(({ rows }) => rows.map((r) => r.id));
     expect(page.changes.map((c) => c.entityId).sort()).toEqual(fromOthers.sort());
     expect(page.cursor).toBe(start + 60);
+    // Thirty pushes at once shared transactions: fewer groups than pushes.
+    const metrics = await call<string>(server.url, 'GET', '/metrics');
+    const groups = Number(/^kasuwa_push_group_batches_count (\d+)$/m.exec(metrics.body)?.[1]);
+    const batches = Number(/^kasuwa_push_group_batches_sum (\d+)$/m.exec(metrics.body)?.[1]);
+    expect(batches).toBeGreaterThan(groups);
   });
 });
 

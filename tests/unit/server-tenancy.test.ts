@@ -131,6 +131,19 @@ describe('two businesses on one server', () => {
     expect((pageA.changes[0]?.data as ReplicaData).fields.firstName?.value).toBe('Aisha');
   });
 
+  it('keeps mutation ids per business: B’s push under A’s very mutation ids is B’s own', async () => {
+    const row = messageRow();
+    const shared = mutation('message', row.id, 'append', row);
+    expect((await push(shopA.token, [shared])).results).toEqual([{ id: shared.id, status: 'applied' }]);
+    // Same mutation id, same row id, from the other business: new there, not a repeat.
+    expect((await push(shopB.token, [shared])).results).toEqual([{ id: shared.id, status: 'applied' }]);
+    const rows = await server.db.pool.query<{ business_id: string }>(
+      'SELECT business_id FROM applied_mutations WHERE mutation_id = $1 ORDER BY business_id',
+      [shared.id],
+    );
+    expect(rows.rows.map((r) => r.business_id).sort()).toEqual([shopA.businessId, shopB.businessId].sort());
+  });
+
   it('refuses B revoking A’s device, and A’s device keeps working', async () => {
     const answer = await call(server.url, 'POST', `/v1/devices/${shopA.deviceId}/revoke`, {
       token: shopB.token,
