@@ -6,15 +6,18 @@
  */
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_DRIFT_MS, parseHlc } from '../../shared/hlc';
-import type {
-  MutationResult,
-  PairResponse,
-  PullResponse,
-  PushResponse,
-  ReplicaData,
-  SalesReportDay,
+import { formatHlc, MAX_DRIFT_MS, parseHlc } from '../../shared/hlc';
+import {
+  REPLICA_FIELDS,
+  SYNC_ENTITIES,
+  type MutationResult,
+  type PairResponse,
+  type PullResponse,
+  type PushResponse,
+  type ReplicaData,
+  type SalesReportDay,
 } from '../../shared/sync/protocol';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
 import {
@@ -306,6 +309,65 @@ describe('a batch', () => {
       [tillA.businessId, batch.map((m) => m.id)],
     );
     expect(recorded.rows[0]?.n).toBe(60);
+  });
+});
+
+describe('any batch at all', () => {
+  it('answers every mutation of an arbitrary batch, and never with a server error', async () => {
+    const stamp = fc
+      .record({
+        wall: fc.integer({ min: 0, max: 999_999_999_999_999 }),
+        counter: fc.integer({ min: 0, max: 65_535 }),
+        node: fc.string({ minLength: 1, maxLength: 8 }).filter((n) => !/[\n\r]/.test(n)),
+      })
+      .map(formatHlc);
+    const stamped = fc.record({ value: fc.option(fc.string({ maxLength: 30 })), hlc: stamp });
+    const customer = fc.record({
+      fields: fc.dictionary(fc.constantFrom(...REPLICA_FIELDS.customer, 'shoeSize'), stamped, { maxKeys: 5 }),
+      preferences: fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), stamped, { maxKeys: 3 }),
+      notes: fc.array(
+        fc.record({ id: fc.string({ minLength: 1, maxLength: 6 }), text: fc.string(), hlc: stamp }),
+        {
+          maxLength: 3,
+        },
+      ),
+    });
+    const entityId = fc.constantFrom('fuzz-1', 'fuzz-2', 'fuzz-3');
+    const oneMutation = fc.oneof(
+      fc.record({
+        id: fc.uuid(),
+        entity: fc.constant('customer'),
+        entityId,
+        op: fc.constant('upsert'),
+        data: customer,
+      }),
+      fc.record({
+        id: fc.uuid(),
+        entity: fc.constantFrom(...SYNC_ENTITIES, 'nonsense'),
+        entityId,
+        op: fc.constantFrom('upsert', 'append', 'resolve', 'delete'),
+        data: fc.anything(),
+      }),
+      fc.anything(),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(oneMutation, { minLength: 1, maxLength: 15 }), async (mutations) => {
+        const answer = await call<PushResponse>(server.url, 'POST', '/v1/push', {
+          token: tillA.token,
+          body: { deviceTime: Date.now(), mutations },
+        });
+        // A key such as __proto__ is refused whole (400); anything else gets a result per mutation.
+        expect([200, 400]).toContain(answer.status);
+        if (answer.status === 400) return;
+        expect(answer.body.results).toHaveLength(mutations.length);
+        for (const result of answer.body.results) {
+          expect(['applied', 'conflict', 'rejected']).toContain(result.status);
+          if (result.status === 'rejected') expect(result.reason.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 80, seed: 1_234 },
+    );
+    expect((await call(server.url, 'GET', '/ready')).status).toBe(200);
   });
 });
 
