@@ -8,6 +8,8 @@ import path from 'node:path';
 import { loadMigrations } from '../../main/db/migrate';
 import { openShopDatabase, type ShopDatabase } from '../../main/db/open';
 import { createShopServices, type ShopServices } from '../../main/services/app/runtime';
+import { ManualNetwork, ManualPower } from '../../main/services/sync/conditions';
+import { HttpSyncTransport } from '../../main/services/sync/sync-transport';
 
 export const PIN = '2580';
 
@@ -19,6 +21,9 @@ export interface FileCounter {
   db: ShopDatabase;
   shop: ShopServices;
   clock: { offset: number };
+  /** The power and network readings its sync loop follows, set by the test. */
+  power: ManualPower;
+  network: ManualNetwork;
   /** Opens the file again with new services: what a restart of the app does. */
   reopen(): void;
   close(): void;
@@ -29,16 +34,21 @@ export function fileCounter(dir: string, name: string): FileCounter {
   const key = randomBytes(32);
   const clock = { offset: 0 };
   const now = () => Date.now() + clock.offset;
+  const power = new ManualPower();
+  const network = new ManualNetwork();
+  const environment = { power, network, transport: new HttpSyncTransport(), log: () => undefined };
   const db = openShopDatabase(file, { key, create: true, migrations });
   const counter: FileCounter = {
     file,
     key,
     clock,
+    power,
+    network,
     db,
-    shop: createShopServices(db, now),
+    shop: createShopServices(db, now, environment),
     reopen() {
       counter.db = openShopDatabase(file, { key, create: false, migrations });
-      counter.shop = createShopServices(counter.db, now);
+      counter.shop = createShopServices(counter.db, now, environment);
     },
     close() {
       counter.shop.sync.stop();

@@ -3,7 +3,7 @@
  * `cut()` drops every open connection at once (mid-request, like a dropped 2G link) and
  * refuses new ones until `restore()`. `dropAfterBytes(n)` cuts each new connection after n
  * bytes towards the server, so a push dies halfway through its body (open connections are
- * dropped when the limit changes).
+ * dropped when the limit changes); `throttle(n)` paces both directions to n bytes a second.
  */
 import net from 'node:net';
 
@@ -13,6 +13,8 @@ export interface LinkProxy {
   restore(): void;
   /** Every new connection is dropped after this many bytes towards the server (null: never). */
   dropAfterBytes(limit: number | null): void;
+  /** Both directions at most this many bytes a second, like a 2G link (null: full speed). */
+  throttle(bytesPerSecond: number | null): void;
   close(): Promise<void>;
   /** Connections dropped by a cut or a byte limit. */
   readonly drops: number;
@@ -23,6 +25,41 @@ export async function startLinkProxy(target: { host: string; port: number }): Pr
   let down = false;
   let byteLimit: number | null = null;
   let drops = 0;
+  let rate: number | null = null;
+  /** Bytes go out in 100 ms slices of the allowed rate, in order. */
+  const paced = (socket: net.Socket) => {
+    const queue: Buffer[] = [];
+    let timer: NodeJS.Timeout | null = null;
+    const pump = () => {
+      timer = null;
+      let budget = rate === null ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(rate / 10));
+      while (queue.length > 0 && budget > 0) {
+        const chunk = queue[0];
+        if (chunk === undefined) break;
+        if (chunk.length <= budget) {
+          queue.shift();
+          budget -= chunk.length;
+          if (!socket.destroyed) socket.write(chunk);
+        } else {
+          if (!socket.destroyed) socket.write(chunk.subarray(0, budget));
+          queue[0] = chunk.subarray(budget);
+          budget = 0;
+        }
+      }
+      if (queue.length > 0) timer = setTimeout(pump, 100);
+    };
+    socket.on('close', () => {
+      if (timer !== null) clearTimeout(timer);
+    });
+    return (chunk: Buffer) => {
+      if (rate === null && queue.length === 0) {
+        socket.write(chunk);
+        return;
+      }
+      queue.push(chunk);
+      timer ??= setTimeout(pump, 0);
+    };
+  };
   const server = net.createServer((client) => {
     if (down) {
       drops += 1;
@@ -34,6 +71,8 @@ export async function startLinkProxy(target: { host: string; port: number }): Pr
     open.add(upstream);
     let sent = 0;
     const limit = byteLimit;
+    const toServer = paced(upstream);
+    const toClient = paced(client);
     client.on('data', (chunk: Buffer) => {
       sent += chunk.length;
       if (limit !== null && sent > limit) {
@@ -42,9 +81,9 @@ export async function startLinkProxy(target: { host: string; port: number }): Pr
         upstream.destroy();
         return;
       }
-      upstream.write(chunk);
+      toServer(chunk);
     });
-    upstream.pipe(client);
+    upstream.on('data', toClient);
     const end = () => {
       open.delete(client);
       open.delete(upstream);
@@ -68,6 +107,9 @@ export async function startLinkProxy(target: { host: string; port: number }): Pr
     },
     restore: () => {
       down = false;
+    },
+    throttle: (bytesPerSecond) => {
+      rate = bytesPerSecond;
     },
     dropAfterBytes: (limit) => {
       byteLimit = limit;

@@ -52,16 +52,17 @@ export function decideSync(trigger: SyncTrigger, conditions: SyncConditions): Sy
 }
 
 /**
- * Batch size and compression from the link measured on the last push: a 2G-grade link
- * (tens of kbit/s) gets batches that still finish within a few seconds.
+ * Batch size and compression from the link measured on the last requests: a batch should take
+ * about four seconds on the wire, so a 2G-grade link (a few kilobytes a second) gets small
+ * batches that still finish long before their time limit, and a fast one gets big batches.
+ * `wireBytesPerMutation` is what one mutation took on the wire last time (compressed or not).
  */
 export function batchForLink(
   bytesPerSecond: number | null,
-  averageMutationBytes: number,
+  wireBytesPerMutation: number,
 ): { size: number; gzip: boolean } {
   if (bytesPerSecond === null) return { size: 100, gzip: true };
   const secondsPerBatch = 4;
-  // gzip shrinks a batch of JSON mutations about four times.
-  const size = Math.floor((bytesPerSecond * secondsPerBatch * 4) / Math.max(1, averageMutationBytes));
+  const size = Math.floor((bytesPerSecond * secondsPerBatch) / Math.max(1, wireBytesPerMutation));
   return { size: Math.max(5, Math.min(1_000, size)), gzip: bytesPerSecond < 5_000_000 };
 }

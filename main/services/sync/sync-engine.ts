@@ -40,12 +40,15 @@ export interface EngineStatus {
 /** Bounds on one pass, so a pass always ends and the loop can look at power and network again. */
 const MAX_PUSH_BATCHES = 500;
 const MAX_PULL_PAGES = 2_000;
+/** Requests smaller than this do not move the link's speed estimate. */
+const MEASURE_MIN_BYTES = 4_000;
 
 export class SyncEngine {
   private current: Promise<PassReport> | null = null;
   private again = false;
   private linkBytesPerSecond: number | null = null;
-  private averageMutationBytes = 600;
+  /** Bytes on the wire per mutation, as last sent (gzip makes a sale about 150). */
+  private averageMutationBytes = 150;
   private readonly status: EngineStatus = {
     running: false,
     lastSyncAt: null,
@@ -146,13 +149,14 @@ export class SyncEngine {
   }
 
   private measure(sample: LinkSample): void {
-    if (sample.ms <= 0) return;
+    // A small request's time is mostly the round trip and the server's work, not the link.
+    if (sample.ms <= 0 || sample.bytes < MEASURE_MIN_BYTES) return;
     const bytesPerSecond = (sample.bytes / sample.ms) * 1_000;
-    // A moving average: one fast or slow request does not swing the batch size on its own.
-    this.linkBytesPerSecond =
-      this.linkBytesPerSecond === null
-        ? bytesPerSecond
-        : this.linkBytesPerSecond * 0.7 + bytesPerSecond * 0.3;
+    const previous = this.linkBytesPerSecond;
+    // A moving average smooths one odd request; a fourfold change is a different link (the
+    // counter moved from Wi-Fi to a 2G modem) and is taken as it is.
+    const changed = previous === null || bytesPerSecond > previous * 4 || bytesPerSecond < previous / 4;
+    this.linkBytesPerSecond = changed ? bytesPerSecond : previous * 0.7 + bytesPerSecond * 0.3;
   }
 
   private async pushAll(pairing: Pairing, report: PassReport): Promise<void> {
@@ -163,13 +167,14 @@ export class SyncEngine {
       const deviceTime = this.deps.now();
       const sent = this.deps.clock.mark();
       const body = pushBody(deviceTime, batch);
-      this.averageMutationBytes = Math.max(100, Math.round(body.length / batch.length));
       const { response, sample } = await this.deps.transport.push(
         pairing.serverUrl,
         pairing.token,
         body,
         gzip,
       );
+      // What one mutation costs on the wire, compressed or not: the next batch is sized by it.
+      this.averageMutationBytes = Math.max(20, Math.round(sample.sentBytes / batch.length));
       this.measure(sample);
       const received = this.deps.clock.mark();
       this.deps.sql

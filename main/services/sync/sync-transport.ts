@@ -36,7 +36,10 @@ export class SyncHttpError extends Error {
 }
 
 export interface LinkSample {
+  /** Both ways, as on the wire (compressed where it was). */
   bytes: number;
+  /** The request body as sent. */
+  sentBytes: number;
   ms: number;
 }
 
@@ -86,7 +89,7 @@ export class HttpSyncTransport implements SyncTransport {
       /** Safe to send twice (push is applied at most once, pull only reads). */
       repeatable?: boolean;
     } = {},
-  ): Promise<{ value: unknown; bytes: number; ms: number }> {
+  ): Promise<{ value: unknown; bytes: number; sentBytes: number; ms: number }> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       'accept-encoding': 'gzip',
@@ -132,7 +135,12 @@ export class HttpSyncTransport implements SyncTransport {
     const ms = performance.now() - started;
     if (!response.ok) throw fromAnswer(response.status, text);
     try {
-      return { value: JSON.parse(text) as unknown, bytes: sent + text.length, ms };
+      return {
+        value: JSON.parse(text) as unknown,
+        bytes: sent + wireLength(response, text),
+        sentBytes: sent,
+        ms,
+      };
     } catch {
       throw new SyncHttpError(
         'The sync server sent an answer Kasuwa cannot read.',
@@ -175,7 +183,10 @@ export class HttpSyncTransport implements SyncTransport {
 
   async push(serverUrl: string, token: string, body: string, gzip: boolean) {
     const result = await this.request(serverUrl, '/v1/push', { token, body, gzip, repeatable: true });
-    return { response: result.value as PushResponse, sample: { bytes: result.bytes, ms: result.ms } };
+    return {
+      response: result.value as PushResponse,
+      sample: { bytes: result.bytes, sentBytes: result.sentBytes, ms: result.ms },
+    };
   }
 
   async pull(serverUrl: string, token: string, after: number, limit: number) {
@@ -184,8 +195,19 @@ export class HttpSyncTransport implements SyncTransport {
       timeoutMs: timeoutFor(limit * 1_000),
       repeatable: true,
     });
-    return { response: result.value as PullResponse, sample: { bytes: result.bytes, ms: result.ms } };
+    return {
+      response: result.value as PullResponse,
+      sample: { bytes: result.bytes, sentBytes: result.sentBytes, ms: result.ms },
+    };
   }
+}
+
+/** What the answer took on the wire: fetch hands back the body already gunzipped. */
+function wireLength(response: Response, text: string): number {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > 0) return declared;
+  // Chunked and compressed: JSON of this kind shrinks about four times.
+  return response.headers.get('content-encoding') === 'gzip' ? Math.ceil(text.length / 4) : text.length;
 }
 
 function isTimeout(error: unknown): boolean {
