@@ -1,5 +1,5 @@
 /** Server reads over HTTP: a customer by phone or id, and sales per Lagos day. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../app';
 import { ApiError, parseInput } from '../http/api-error';
@@ -31,18 +31,22 @@ const reportQuery = z
 
 export function registerReadRoutes(app: FastifyInstance, context: ServerContext): void {
   const { db, auth } = context;
-  const notFound = () => new ApiError(404, 'not_found', 'This business has no such customer.');
 
-  app.get('/v1/customers', async (request) => {
+  const sendCustomer = (reply: FastifyReply, json: string | null) => {
+    if (json === null) throw new ApiError(404, 'not_found', 'This business has no such customer.');
+    return reply.type('application/json; charset=utf-8').send(json);
+  };
+
+  app.get('/v1/customers', async (request, reply) => {
     const device = await auth.require(presentedToken(request.headers));
     const { phone } = parseInput(phoneQuery, request.query, 'customer lookup');
-    return (await customerByPhone(db.pool, device.businessId, phone)) ?? Promise.reject(notFound());
+    return sendCustomer(reply, await customerByPhone(db.pool, device.businessId, phone));
   });
 
-  app.get('/v1/customers/:id', async (request) => {
+  app.get('/v1/customers/:id', async (request, reply) => {
     const device = await auth.require(presentedToken(request.headers));
     const { id } = parseInput(customerParams, request.params, 'customer id');
-    return (await customerById(db.pool, device.businessId, id)) ?? Promise.reject(notFound());
+    return sendCustomer(reply, await customerById(db.pool, device.businessId, id));
   });
 
   app.get('/v1/reports/sales', async (request) => {
