@@ -2,7 +2,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../main/services/sync/backoff';
-import { mergeCustomer, mergeSale, type CustomerReplica, type SaleCopy } from '../../shared/sync/merge';
+import {
+  adoptServerCopy,
+  mergeCustomer,
+  mergeSale,
+  type CustomerReplica,
+  type SaleCopy,
+} from '../../shared/sync/merge';
 import {
   batchForLink,
   decideSync,
@@ -10,7 +16,7 @@ import {
   MAINS_INTERVAL_MS,
   type SyncConditions,
 } from '../../main/services/sync/schedule';
-import { compareHlc, formatHlc, HybridClock, MAX_DRIFT_MS, parseHlc } from '../../shared/hlc';
+import { clampHlcText, compareHlc, formatHlc, HybridClock, MAX_DRIFT_MS, parseHlc } from '../../shared/hlc';
 
 const DAY = 86_400_000;
 
@@ -115,6 +121,43 @@ describe('merging customer copies', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('taking in the server’s answer to a push', () => {
+  const at = (wall: number, node = 'a') => formatHlc({ wall, counter: 0, node });
+  it('takes the server’s clamped clock for a field not edited since the push, and merges later edits', () => {
+    const pushed: CustomerReplica = {
+      fields: { email: { value: 'fast@x.ng', hlc: at(10 * DAY) }, state: { value: 'Oyo', hlc: at(1_000) } },
+      preferences: {},
+      notes: [],
+    };
+    const server: CustomerReplica = {
+      fields: {
+        email: { value: 'fast@x.ng', hlc: clampHlcText(at(10 * DAY), DAY) },
+        state: { value: 'Kano', hlc: at(2_000, 'b') },
+      },
+      preferences: {},
+      notes: [],
+    };
+    // Edited again here after the push: the phone stays this counter's, by the usual merge.
+    const local: CustomerReplica = {
+      ...pushed,
+      fields: { ...pushed.fields, phone: { value: '+2348030000001', hlc: at(10 * DAY + 1) } },
+    };
+    const adopted = adoptServerCopy(local, pushed, server);
+    expect(adopted.fields.email).toEqual({ value: 'fast@x.ng', hlc: at(DAY) });
+    expect(adopted.fields.state?.value).toBe('Kano');
+    expect(adopted.fields.phone?.value).toBe('+2348030000001');
+  });
+
+  it('lets a clock forget a stamp that ran ahead once it knows the server’s time', () => {
+    let wall = 10 * DAY;
+    const clock = new HybridClock('a', () => wall);
+    clock.now();
+    wall = DAY;
+    clock.rewindBeyond(DAY + MAX_DRIFT_MS);
+    expect(clock.now().wall).toBe(DAY + MAX_DRIFT_MS);
   });
 });
 
