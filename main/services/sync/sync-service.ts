@@ -60,12 +60,19 @@ export class SyncService {
   private statusTimer: NodeJS.Timeout | null = null;
   private lastEmit = 0;
   private started = false;
+  private readonly network: NetworkSource;
 
   constructor(private readonly deps: SyncServiceDeps) {
+    // A server on this very computer is reachable with no network at all.
+    const network: NetworkSource = {
+      online: () => deps.network.online() || this.serverIsLocal(),
+      onChange: (listener) => deps.network.onChange(listener),
+    };
+    this.network = network;
     this.loop = new SyncLoop({
       engine: deps.engine,
       power: deps.power,
-      network: deps.network,
+      network,
       paired: () => deps.state.pairing() !== null,
       now: deps.now,
       onChange: () => this.changed(),
@@ -78,7 +85,7 @@ export class SyncService {
     this.realtime = new RealtimeLink({
       target: () => {
         const pairing = deps.state.pairing();
-        return pairing === null || !deps.network.online()
+        return pairing === null || !this.network.online()
           ? null
           : { serverUrl: pairing.serverUrl, token: pairing.token };
       },
@@ -124,6 +131,17 @@ export class SyncService {
     this.statusTimer = null;
   }
 
+  private serverIsLocal(): boolean {
+    const pairing = this.deps.state.pairing();
+    if (pairing === null) return false;
+    try {
+      const host = new URL(pairing.serverUrl).hostname;
+      return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+    } catch {
+      return false;
+    }
+  }
+
   onStatus(listener: (status: SyncStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -143,7 +161,8 @@ export class SyncService {
   }
 
   status(): SyncStatus {
-    const { state, outbox, engine, conflicts, network, power } = this.deps;
+    const { state, outbox, engine, conflicts, power } = this.deps;
+    const network = this.network;
     const pairing = state.pairing();
     const run = engine.snapshot();
     const pending = outbox.pending();
@@ -401,7 +420,7 @@ export class SyncService {
   /** The owner's "Sync now": runs even on a low battery, and answers when the pass is over. */
   async syncNow(): Promise<SyncStatus> {
     this.requirePairing();
-    if (!this.deps.network.online()) {
+    if (!this.network.online()) {
       throw new KasuwaError(
         'unavailable',
         'This computer has no internet right now; Kasuwa syncs when it is back.',
