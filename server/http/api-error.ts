@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { ServerError } from '../../shared/sync/protocol';
+import { unstorableText } from '../db/storable-text';
 
 export type ApiErrorCode =
   | 'invalid_input'
@@ -45,12 +46,24 @@ export function describeInvalid(error: z.ZodError): string {
   return `${where}${first.message}`.slice(0, 300);
 }
 
-/** Parses with a zod schema, or answers 400 with what was wrong. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+/**
+ * Parses with a zod schema, or answers 400 with what was wrong; text PostgreSQL cannot store is
+ * wrong too. A push checks its mutations' text one by one instead (`checkText` false), so one
+ * bad mutation does not refuse the batch.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  checkText = true,
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw new ApiError(400, 'invalid_input', `The ${what} is not valid: ${describeInvalid(parsed.error)}`);
   }
+  const unstorable = checkText ? unstorableText(parsed.data) : null;
+  if (unstorable !== null)
+    throw new ApiError(400, 'invalid_input', `The ${what} is not valid: ${unstorable}`);
   return parsed.data;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Applies a pushed batch of mutations for one device, as the protocol's PushResponse answers:
+ * Applies pushed batches of mutations, answering each as the protocol's PushResponse says:
  * each mutation applied at most once, replicas merged per field, ledgers appended, sale
  * disagreements left for the owner, invalid ones rejected without blocking the rest.
  *
@@ -13,7 +13,8 @@
  * sees the first one's applied_mutations rows.
  *
  * Round trips while the lock is held: one read (applied ids and existing records together),
- * one write (every insert as one statement over a JSON document), COMMIT.
+ * one write (every insert as one statement over a JSON document), COMMIT. The shape checks
+ * (zod) happen before, without the lock.
  */
 import type pg from 'pg';
 import { clampHlcText, MAX_DRIFT_MS } from '../../shared/hlc';
@@ -32,6 +33,7 @@ import {
 } from '../../shared/sync/protocol';
 import { describeInvalid } from '../http/api-error';
 import { CHANGES_CHANNEL } from '../db/notices';
+import { unstorableText } from '../db/storable-text';
 import { DAY_MS, LAGOS_OFFSET_MS } from '../reads/sales-report';
 
 export interface Pusher {
@@ -216,8 +218,12 @@ export function checkBatch(pusher: Pusher, mutations: unknown[]): CheckedBatch {
       return;
     }
     const checked = checkMutation(parsed.data);
-    if (!checked.ok) {
-      results[index] = { id: parsed.data.id, status: 'rejected', reason: checked.reason };
+    const unstorable = checked.ok
+      ? (unstorableText(parsed.data.entityId, 'entityId') ?? unstorableText(checked.value.data, 'data'))
+      : null;
+    if (!checked.ok || unstorable !== null) {
+      const reason = checked.ok ? (unstorable ?? '') : checked.reason;
+      results[index] = { id: parsed.data.id, status: 'rejected', reason };
       tally.push({ entity: parsed.data.entity, status: 'rejected' });
       return;
     }

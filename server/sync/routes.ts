@@ -20,7 +20,7 @@ export function registerSyncRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post('/v1/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
     const device = await auth.require(presentedToken(request.headers));
-    const push = parseInput(pushRequestSchema, request.body, 'push');
+    const push = parseInput(pushRequestSchema, request.body, 'push', false);
     metrics.pushBatchSize.observe(push.mutations.length);
     const outcome = await queue.push(checkBatch(device, push.mutations));
     for (const { entity, status, resolution } of outcome.tally)

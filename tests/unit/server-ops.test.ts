@@ -283,6 +283,16 @@ describe('bad input', () => {
     expect(brotli.status).toBe(400);
   });
 
+  it('answers text PostgreSQL cannot hold with 400, not a failed statement', async () => {
+    const business = await call(server.url, 'POST', '/v1/businesses', {
+      body: { businessName: 'Null\u0000Shop', deviceName: 'Till' },
+    });
+    expect(business.status).toBe(400);
+    expect(business.body).toMatchObject({ error: { message: /businessName: text with a NUL character/ } });
+    const customer = await call(server.url, 'GET', '/v1/customers/a%00b', { token: till.token });
+    expect(customer.status).toBe(400);
+  });
+
   it('answers an unknown route with 404 and a bad device id with 400', async () => {
     const unknown = await call(server.url, 'GET', '/v1/nothing-here');
     expect(unknown.status).toBe(404);

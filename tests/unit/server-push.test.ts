@@ -226,6 +226,14 @@ describe('a batch', () => {
       mutation('message', 'msg-x', 'append', { ...messageRow(), id: 'msg-y' }),
       good,
       'not even an object',
+      // Text PostgreSQL cannot hold: a NUL from a scanner, half a surrogate pair from a bad file.
+      mutation(
+        'customer',
+        'cust-nul',
+        'upsert',
+        customerData({ firstName: 'Ade\u0000' }, stampAt(Date.now())),
+      ),
+      mutation('message', 'msg-bad', 'append', { ...messageRow({ id: 'msg-bad' }), recipient: 'x\ud800' }),
     ];
     const answer = await push(tillA.token, batch);
     expect(answer.results.map((r) => r.status)).toEqual([
@@ -236,6 +244,8 @@ describe('a batch', () => {
       'rejected',
       'applied',
       'rejected',
+      'rejected',
+      'rejected',
     ]);
     const reasons = answer.results.map((r) => (r.status === 'rejected' ? r.reason : ''));
     expect(reasons[0]).toMatch(/^id: /);
@@ -243,6 +253,8 @@ describe('a batch', () => {
     expect(reasons[2]).toBe('customer records are upserted, not "append"');
     expect(reasons[3]).toBe('unknown customer field shoeSize');
     expect(reasons[4]).toBe('the row id and the mutation entityId differ');
+    expect(reasons[7]).toBe('data.fields.firstName.value: text with a NUL character cannot be stored');
+    expect(reasons[8]).toMatch(/^data\.recipient: text with a broken character/);
     expect(answer.results[0]?.id).toBe('not-a-uuid');
     const page = await pull(tillB.token, answer.cursor - 1);
     expect(page.changes.map((c) => c.entityId)).toEqual([goodRow.id]);
@@ -321,7 +333,12 @@ describe('any batch at all', () => {
         node: fc.string({ minLength: 1, maxLength: 8 }).filter((n) => !/[\n\r]/.test(n)),
       })
       .map(formatHlc);
-    const stamped = fc.record({ value: fc.option(fc.string({ maxLength: 30 })), hlc: stamp });
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 10 }),
+      fc.constant('\u0000'),
+    );
+    const stamped = fc.record({ value: fc.option(text), hlc: stamp });
     const customer = fc.record({
       fields: fc.dictionary(fc.constantFrom(...REPLICA_FIELDS.customer, 'shoeSize'), stamped, { maxKeys: 5 }),
       preferences: fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), stamped, { maxKeys: 3 }),
