@@ -19,7 +19,17 @@ export function App() {
 
   const ready = status?.state === 'ready' && status.setupDone;
   useEffect(() => {
-    if (ready) void call(kasuwa.business.get()).then((result) => result.ok && setBusiness(result.value));
+    if (!ready) return;
+    const refresh = () =>
+      void call(kasuwa.business.get()).then((result) => result.ok && setBusiness(result.value));
+    refresh();
+    // Another counter may rename the shop (or a joining counter take the business's name): read
+    // the profile again whenever sync brings changes in, so the header and receipts follow.
+    let cursor: number | null = null;
+    return kasuwa.on('sync:status', (sync) => {
+      if (cursor !== null && sync.cursor !== cursor) refresh();
+      cursor = sync.cursor;
+    });
   }, [ready, setBusiness]);
 
   let screen;

@@ -52,8 +52,8 @@ export async function startSyncServer(
       let out = '';
       const timer = setTimeout(() => {
         proc.kill('SIGKILL');
-        reject(new Error(`the sync server did not start in 30 s:\n${log}`));
-      }, 30_000);
+        reject(new Error(`the sync server did not start in 60 s:\n${log}`));
+      }, 60_000);
       proc.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const match = READY.exec(out);

@@ -171,7 +171,7 @@ describe('counters syncing through the server', () => {
     // b's date is set a day ahead while it is offline; it edits first, a edits after it.
     b.clock.now += DAY;
     edit(b, ada, { email: 'from-the-fast-counter@example.ng' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     edit(a, ada, { email: 'later-and-right@example.ng' });
     await syncUntilQuiet([a, b]);
     expect(a.customers.get(ada.id).email).toBe('later-and-right@example.ng');
@@ -180,7 +180,7 @@ describe('counters syncing through the server', () => {
     // Now a day behind: its edit comes last, and it wins.
     b.clock.now -= 2 * DAY;
     edit(a, ada, { state: 'Kano' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     edit(b, ada, { state: 'Kaduna' });
     await syncUntilQuiet([a, b]);
     expect(a.customers.get(ada.id).state).toBe('Kaduna');
