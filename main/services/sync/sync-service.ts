@@ -190,8 +190,12 @@ export class SyncService {
       syncState = 'paused';
       message = paused;
     } else if (run.lastError !== null) {
+      // The failure itself is `lastError`; the sentence says what it means for the shop.
       syncState = 'error';
-      message = run.lastError;
+      message =
+        pending > 0
+          ? `The last sync did not go through. ${pending} change${pending === 1 ? ' is' : 's are'} kept here and Kasuwa tries again on its own.`
+          : 'The last sync did not go through. Kasuwa tries again on its own.';
     } else {
       syncState = 'idle';
       message =
