@@ -30,6 +30,8 @@ export interface SyncServerOptions {
   now?: () => number;
   /** How often realtime sockets are pinged; one missed pong drops the socket. */
   heartbeatMs?: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address (config.ts). */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 /** What the routes of every area are built from. */
@@ -55,6 +57,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
     // Per-request lines at a thousand requests a second cost more than they tell; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
     forceCloseConnections: 'idle',
   });
   const metrics = new ServerMetrics();

@@ -14,6 +14,11 @@
  *   KASUWA_ADMIN_TOKEN        see KASUWA_SIGNUP.
  *   KASUWA_SERVER_MIGRATIONS  the migrations folder; default `server/migrations` beside the
  *                             built `out/server/main.js` (../../server/migrations).
+ *   KASUWA_TRUST_PROXY        unset: the client address is the connection's (right on a shop's
+ *                             LAN). Behind a load balancer or ingress, the number of proxy hops
+ *                             to trust in X-Forwarded-For (e.g. 1), or their addresses/CIDRs
+ *                             (comma-separated), so failed pairings are counted per real client
+ *                             rather than against the proxy that carries everyone's.
  *   LOG_LEVEL                 fatal, error, warn, info (default), debug, trace or silent.
  */
 import os from 'node:os';
@@ -28,6 +33,8 @@ export interface ServerConfig {
   signup: 'open' | 'closed';
   adminToken: string | undefined;
   migrationsDir: string;
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe. */
+  trustProxy: false | string[] | ((address: string, hop: number) => boolean);
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -50,6 +57,7 @@ const environment = z.object({
     z.string().min(16, 'KASUWA_ADMIN_TOKEN needs 16+ characters').optional(),
   ),
   KASUWA_SERVER_MIGRATIONS: z.preprocess(blankIsUnset, z.string().optional()),
+  KASUWA_TRUST_PROXY: z.preprocess(blankIsUnset, z.string().optional()),
   LOG_LEVEL: z.preprocess(
     blankIsUnset,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,8 +81,21 @@ export function readConfig(env: NodeJS.ProcessEnv, builtDir: string): ServerConf
     migrationsDir: path.resolve(
       values.KASUWA_SERVER_MIGRATIONS ?? path.join(builtDir, '..', '..', 'server', 'migrations'),
     ),
+    trustProxy: trustedProxies(values.KASUWA_TRUST_PROXY),
     logLevel: values.LOG_LEVEL,
   };
+}
+
+function trustedProxies(setting: string | undefined): ServerConfig['trustProxy'] {
+  if (setting === undefined) return false;
+  if (/^\d+$/.test(setting)) {
+    const hops = Number(setting);
+    return (_address, hop) => hop < hops;
+  }
+  return setting
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
 }
 
 /** The address the ready line shows: a wildcard bind is reached on this machine at loopback. */

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     migrations,
     signup: config.signup,
     adminToken: config.adminToken,
+    trustProxy: config.trustProxy,
     logger: { level: config.logLevel, stream: process.stderr },
   });
   await app.listen({ port: config.port, host: config.host });

@@ -46,6 +46,11 @@ export async function openDatabase(target: DatabaseTarget, log: DatabaseLog): Pr
       types,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      // Nothing a request does takes long; a statement or lock wait that does is a fault (a
+      // replica stuck holding a business's lock), answered as an error instead of a hang.
+      statement_timeout: 30_000,
+      lock_timeout: 10_000,
+      idle_in_transaction_session_timeout: 60_000,
     });
     // A dropped idle connection (PostgreSQL restarting) must not end the process: the pool
     // replaces it on the next query, and /ready says 503 meanwhile.

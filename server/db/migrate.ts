@@ -66,6 +66,9 @@ export async function applyMigrations(
   now: () => number = Date.now,
 ): Promise<MigrationReport> {
   return inTransaction(pool, async (client) => {
+    // A migration may rebuild a large table: the request-sized timeouts do not apply here.
+    await client.query(`SET LOCAL statement_timeout = 0`);
+    await client.query(`SET LOCAL lock_timeout = 0`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS kasuwa_server_migrations (
       tag text PRIMARY KEY,

@@ -99,6 +99,27 @@ describe('creating a business', () => {
   });
 });
 
+describe('behind a proxy', () => {
+  it('counts failed pairings per forwarded client address, not against the proxy', async () => {
+    const proxied = await startServerApp(
+      { url: await createDatabase(cluster.url, 'behind_proxy') },
+      { trustProxy: (_address: string, hop: number) => hop < 1 },
+    );
+    try {
+      const guess = (client: string) =>
+        call(proxied.url, 'POST', '/v1/pair', {
+          body: { code: 'ZZZZZZZZ', deviceName: 'Guess' },
+          headers: { 'x-forwarded-for': client },
+        });
+      for (let attempt = 0; attempt < 20; attempt += 1) expect((await guess('203.0.113.5')).status).toBe(404);
+      expect((await guess('203.0.113.5')).status).toBe(429);
+      expect((await guess('203.0.113.6')).status).toBe(404);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('pairing codes', () => {
   it('pairs a new counter into the asking counter’s branch, and only once', async () => {
     const first = await newBusiness(server.url, 'Alhaji Musa & Sons');
@@ -209,6 +230,11 @@ describe('pairing codes', () => {
       const blocked = await call(limited.url, 'POST', '/v1/pair', { body: { code, deviceName: 'Real' } });
       expect(blocked.status).toBe(429);
       expect(blocked.body).toMatchObject({ error: { code: 'too_many_attempts', message: /10 minutes/ } });
+
+      // Held back for any code, wrong ones included, until the window passes.
+      expect(
+        (await call(limited.url, 'POST', '/v1/pair', { body: { code: 'ZZZZZZZZ', deviceName: 'X' } })).status,
+      ).toBe(429);
 
       limited.clock.advance(10 * 60 * 1000 + 1);
       const later = await call(limited.url, 'POST', '/v1/pair', { body: { code, deviceName: 'Real' } });

@@ -178,6 +178,14 @@ describe('settings', () => {
     expect(config.dataDir).toBe(path.join(os.homedir(), '.kasuwa-server'));
     expect(readConfig({ PORT: '0', KASUWA_SERVER_DATA_DIR: '/data/x' }, '/x').port).toBe(0);
     expect(() => readConfig({ PORT: '70000' }, '/x')).toThrow(/PORT/);
+    expect(config.trustProxy).toBe(false);
+    const hops = readConfig({ KASUWA_TRUST_PROXY: '1' }, '/x').trustProxy;
+    if (typeof hops !== 'function') throw new Error('expected a hop count');
+    expect([hops('10.0.0.1', 0), hops('10.0.0.2', 1)]).toEqual([true, false]);
+    expect(readConfig({ KASUWA_TRUST_PROXY: '10.0.0.0/8, 192.168.0.1' }, '/x').trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.0.1',
+    ]);
     expect(() => readConfig({ KASUWA_ADMIN_TOKEN: 'short' }, '/x')).toThrow(/KASUWA_ADMIN_TOKEN/);
   });
 
