@@ -104,7 +104,7 @@ describe('the built server process', () => {
       again.child.kill('SIGTERM');
     }
     expect(await again.exited).toBe(0);
-  });
+  }, 120_000); // two cold starts of the embedded database on a busy machine
 
   it('runs on PostgreSQL through DATABASE_URL and closes an open socket on SIGTERM', async () => {
     const server = await launch({ DATABASE_URL: cluster.url, LOG_LEVEL: 'warn' });
