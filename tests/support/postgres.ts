@@ -97,21 +97,50 @@ export async function freePort(): Promise<number> {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// A test process that dies before its afterAll still takes its clusters with it.
-const running = new Set<{ child: ChildProcess | undefined; dir: string }>();
+interface Running {
+  child: ChildProcess | undefined;
+  reaper: ChildProcess | undefined;
+  dir: string;
+}
+
+// A test process that exits before its afterAll still takes its clusters with it.
+const running = new Set<Running>();
 process.once('exit', () => {
   for (const cluster of running) {
+    cluster.reaper?.kill('SIGKILL');
     cluster.child?.kill('SIGKILL');
     rmSync(cluster.dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * A test process killed outright (a worker timed out, the run was interrupted) runs no exit
+ * handler, so each cluster has a small watcher of its own: once this process is gone, it kills
+ * the postmaster (checked by its data folder, never a pid reused by something else) and
+ * removes the folder.
+ */
+function watchOver(postmaster: ChildProcess, dir: string): ChildProcess | undefined {
+  if (postmaster.pid === undefined) return undefined;
+  const script = [
+    'while kill -0 "$OWNER" 2>/dev/null; do sleep 1; done',
+    'if grep -qF "$DIR" "/proc/$POSTMASTER/cmdline" 2>/dev/null; then kill -KILL "$POSTMASTER"; fi',
+    'sleep 1; rm -rf "$DIR"',
+  ].join('\n');
+  const reaper = spawn('sh', ['-c', script], {
+    detached: true,
+    stdio: 'ignore',
+    env: { OWNER: String(process.pid), POSTMASTER: String(postmaster.pid), DIR: dir, PATH: process.env.PATH },
+  });
+  reaper.unref();
+  return reaper;
+}
 
 export async function startPostgres(options: ClusterOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const owner = serverUser();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kasuwa-pg-'));
   const dataDir = path.join(dir, 'data');
-  const state: { child: ChildProcess | undefined; dir: string } = { child: undefined, dir };
+  const state: Running = { child: undefined, reaper: undefined, dir };
   running.add(state);
   const spawnOptions = owner === undefined ? {} : { uid: owner.uid, gid: owner.gid };
   if (owner !== undefined) chownTree(dir, owner);
@@ -155,6 +184,8 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
       log = (log + chunk.toString()).slice(-4_000);
     });
     state.child = child;
+    state.reaper?.kill('SIGKILL');
+    state.reaper = watchOver(child, dir);
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -201,6 +232,7 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
   }
 
   await start().catch((error: unknown) => {
+    state.reaper?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     running.delete(state);
     throw error;
@@ -214,6 +246,7 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
     async stop() {
       if (stopped) return;
       stopped = true;
+      state.reaper?.kill('SIGKILL');
       if (state.child !== undefined) await waitForExit(state.child, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });
       running.delete(state);
