@@ -46,7 +46,8 @@ const serverBuild = esbuild({
 });
 
 await Promise.all([serverBuild, ...(serverOnly ? [] : appBuilds())]);
-process.stdout.write(`built Kasuwa ${version}${serverOnly ? ' (sync server)' : ''} into out/\n`);
+// On stderr: `npm run server` prints exactly one line on stdout, the server's own.
+process.stderr.write(`built Kasuwa ${version}${serverOnly ? ' (sync server)' : ''} into out/\n`);
 
 function appBuilds() {
   return [

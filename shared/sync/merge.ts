@@ -44,7 +44,8 @@ function mergeStamped(a: Record<string, Stamped<string | null>>, b: Record<strin
   const merged: Record<string, Stamped<string | null>> = {};
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     const winner = newer(a[key], b[key]);
-    if (winner !== undefined) merged[key] = winner;
+    // Rebuilt with its keys in one order: copies read back from jsonb or SQLite compare equal.
+    if (winner !== undefined) merged[key] = { value: winner.value, hlc: winner.hlc };
   }
   return merged;
 }
@@ -61,7 +62,7 @@ export function mergeReplica(mine: Replica, theirs: Replica): Replica {
     const seen = notes.get(note.id);
     const keep =
       seen === undefined || note.hlc > seen.hlc || (note.hlc === seen.hlc && note.text > seen.text);
-    if (keep) notes.set(note.id, note);
+    if (keep) notes.set(note.id, { id: note.id, text: note.text, hlc: note.hlc });
   }
   return {
     fields: mergeStamped(mine.fields, theirs.fields),

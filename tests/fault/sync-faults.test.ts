@@ -55,8 +55,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await server.stop();
-  await cluster.stop();
+  // The cluster stops even when the server never started (or fails to stop).
+  try {
+    await server.stop();
+  } finally {
+    await cluster.stop();
+  }
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerInputSchema, productInputSchema } from '../../shared/contract';
 import { KasuwaError } from '../../shared/errors';
 import { uuidv7 } from '../../shared/ids';
+import { editCustomer } from '../support/edit-customer';
 import { fileCounter, PIN, type FileCounter } from '../support/file-counter';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
 import { createDatabase, startPostgres, type PostgresCluster } from '../support/postgres';
@@ -35,8 +36,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await server.stop();
-  await cluster.stop();
+  // The cluster stops even when the server never started (or fails to stop).
+  try {
+    await server.stop();
+  } finally {
+    await cluster.stop();
+  }
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -190,7 +195,6 @@ async function run(nodes: Node[], step: Op): Promise<void> {
       case 'edit': {
         const id = nth(counter, customerIds, step.pick);
         if (id === null) return;
-        const current = shop.customers.get(id);
         const values = {
           email: ['a@shop.ng', 'b@shop.ng', '', 'c@shop.ng'],
           state: ['Lagos', 'Oyo', 'Kano', 'Enugu'],
@@ -199,49 +203,16 @@ async function run(nodes: Node[], step: Op): Promise<void> {
           tags: ['vip', 'wholesale', 'staff', 'new'],
         }[step.field];
         const value = values[step.value % values.length] ?? '';
-        shop.customers.update(
-          {
-            ...customerInputSchema.parse({
-              firstName: current.firstName,
-              lastName: current.lastName,
-              phone: current.phone,
-              email: current.email,
-              state: current.state,
-              address: current.address,
-              notes: current.notes,
-              preferences: current.preferences,
-              tags: step.field === 'tags' ? [value] : current.tags,
-              ...(step.field === 'tags' ? {} : { [step.field]: value }),
-            }),
-            id,
-          },
-          null,
-        );
+        editCustomer(shop, id, { [step.field]: step.field === 'tags' ? [value] : value });
         return;
       }
       case 'note': {
         const id = nth(counter, customerIds, step.pick);
         if (id === null) return;
-        const current = shop.customers.get(id);
-        shop.customers.update(
-          {
-            ...customerInputSchema.parse({
-              firstName: current.firstName,
-              lastName: current.lastName,
-              phone: current.phone,
-              email: current.email,
-              state: current.state,
-              address: current.address,
-              tags: current.tags,
-              preferences: current.preferences,
-              notes: [current.notes, `${step.text} (${randomInt(1_000)})`]
-                .filter((n) => n !== '')
-                .join('\n\n'),
-            }),
-            id,
-          },
-          null,
-        );
+        const notes = shop.customers.get(id).notes;
+        editCustomer(shop, id, {
+          notes: [notes, `${step.text} (${randomInt(1_000)})`].filter((n) => n !== '').join('\n\n'),
+        });
         return;
       }
       case 'consent': {

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../shared/ids';
-import { customerInputSchema, type Customer } from '../../shared/contract';
+import type { Customer } from '../../shared/contract';
 import { openBusiness, openCounter, syncUntilQuiet, type Counter } from '../support/counters';
+import { editCustomer } from '../support/edit-customer';
 import { createDatabase, startPostgres, type PostgresCluster } from '../support/postgres';
 import { startSyncServer, type SyncServerProcess } from '../support/sync-server-process';
 import { newCustomer, newProduct, OWNER_PIN } from './shop';
@@ -25,8 +26,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const counter of counters.splice(0)) counter.close();
-  await server.stop();
-  await cluster.stop();
+  // The cluster stops even when the server never started (or fails to stop).
+  try {
+    await server.stop();
+  } finally {
+    await cluster.stop();
+  }
 });
 
 async function business(count: number): Promise<Counter[]> {
@@ -36,24 +41,7 @@ async function business(count: number): Promise<Counter[]> {
 }
 
 function edit(counter: Counter, customer: Customer, patch: Record<string, unknown>): void {
-  const current = counter.customers.get(customer.id);
-  counter.customers.update(
-    {
-      ...customerInputSchema.parse({
-        firstName: current.firstName,
-        lastName: current.lastName,
-        phone: current.phone,
-        email: current.email,
-        state: current.state,
-        notes: current.notes,
-        tags: current.tags,
-        preferences: current.preferences,
-        ...patch,
-      }),
-      id: customer.id,
-    },
-    null,
-  );
+  editCustomer(counter, customer.id, patch);
 }
 
 function sell(counter: Counter, productId: string, quantity: number, customerId: string | null) {

@@ -28,8 +28,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const counter of open.splice(0)) counter.close();
-  await server.stop();
-  await cluster.stop();
+  // The cluster stops even when the server never started (or fails to stop).
+  try {
+    await server.stop();
+  } finally {
+    await cluster.stop();
+  }
   rmSync(scratch, { recursive: true, force: true });
 });
 
