@@ -4,11 +4,10 @@
  * the battery level, so that comes from the OS reading (./power-os.ts) while on battery.
  */
 import { net, powerMonitor } from 'electron';
-import type { NetworkSource, PowerReading, PowerSource } from '../services/sync/conditions';
-import { readOsPower } from './power-os';
+import type { PowerReading, PowerSource } from '../services/sync/conditions';
+import { OsNetwork, readOsPower } from './power-os';
 
 const LEVEL_POLL_MS = 60_000;
-const NETWORK_POLL_MS = 5_000;
 
 export class ElectronPower implements PowerSource {
   private reading: PowerReading = { onBattery: false, batteryPercent: null };
@@ -59,31 +58,9 @@ export class ElectronPower implements PowerSource {
   }
 }
 
-export class ElectronNetwork implements NetworkSource {
-  private up = net.isOnline();
-  private readonly listeners = new Set<(online: boolean) => void>();
-  private readonly timer: NodeJS.Timeout;
-
+/** net.isOnline(), looked at every few seconds (Electron has no event for it in the main process). */
+export class ElectronNetwork extends OsNetwork {
   constructor() {
-    this.timer = setInterval(() => {
-      const now = net.isOnline();
-      if (now === this.up) return;
-      this.up = now;
-      for (const listener of this.listeners) listener(now);
-    }, NETWORK_POLL_MS);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  online(): boolean {
-    return this.up;
-  }
-
-  onChange(listener: (online: boolean) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    super(() => net.isOnline());
   }
 }

@@ -9,8 +9,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleChild } from './child-bundle';
 import { loadMigrations } from '../../main/db/migrate';
 import { openShopDatabase } from '../../main/db/open';
 import { createShopServices } from '../../main/services/app/runtime';
@@ -33,18 +33,7 @@ const migrations = loadMigrations(path.resolve('migrations'));
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'kasuwa-power-cut-'));
   writer = path.join(scratch, 'sale-writer.js');
-  await build({
-    entryPoints: [path.resolve('tests/fault/sale-writer.ts')],
-    outfile: writer,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' },
-    external: ['better-sqlite3-multiple-ciphers'],
-    nodePaths: [path.resolve('node_modules')],
-  });
+  await bundleChild('tests/fault/sale-writer.ts', writer);
   const db = openShopDatabase(path.join(scratch, 'kasuwa.db'), { key, create: true, migrations });
   const shop = createShopServices(db, Date.now);
   shop.business.setup({

@@ -10,9 +10,9 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleChild } from './child-bundle';
 import type { ShopServices } from '../../main/services/app/runtime';
 import { pushBody } from '../../main/services/sync/sync-engine';
 import { HttpSyncTransport } from '../../main/services/sync/sync-transport';
@@ -37,18 +37,7 @@ let child = '';
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'kasuwa-sync-faults-'));
   child = path.join(scratch, 'sync-counter.js');
-  await build({
-    entryPoints: [path.resolve('tests/fault/sync-counter.ts')],
-    outfile: child,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' },
-    external: ['better-sqlite3-multiple-ciphers'],
-    nodePaths: [path.resolve('node_modules')],
-  });
+  await bundleChild('tests/fault/sync-counter.ts', child);
   cluster = await startPostgres();
   databaseUrl = await createDatabase(cluster.url, 'sync_faults');
   server = await startSyncServer(databaseUrl);
