@@ -359,6 +359,8 @@ export const refunds = sqliteTable(
       .notNull()
       .references(() => staff.id),
     pointsReversed: integer('points_reversed').notNull().default(0),
+    /** The counter whose drawer the money left (its Z-report counts it). */
+    deviceId: text('device_id'),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [index('refunds_sale').on(table.saleId), index('refunds_created_at').on(table.createdAt)],

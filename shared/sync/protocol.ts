@@ -173,6 +173,8 @@ export const refundRowSchema = z.object({
   staffId: id,
   approvedByStaffId: id,
   pointsReversed: z.number().int(),
+  /** The counter whose drawer the money left; absent from counters before it was kept. */
+  deviceId: id.nullable().default(null),
   createdAt: at,
   lines: z
     .array(z.object({ id, saleLineId: id, quantity: z.number().int().positive(), amountKobo: amount }))

@@ -9,6 +9,7 @@ import { openShopDatabase } from '../../main/db/open';
 import { SyncClock } from '../../main/services/sync/sync-clock';
 import { SyncState } from '../../main/services/sync/sync-state';
 import { uuidv7 } from '../../shared/ids';
+import { lagosDay } from '../../shared/lagos-time';
 import type { Replica } from '../../shared/sync/merge';
 import { parseHlc } from '../../shared/hlc';
 import { randomBytes } from 'node:crypto';
@@ -154,6 +155,11 @@ describe('taking in changes from another counter', () => {
     expect(book.purchaseCount).toBe(1);
     expect(book.pointsBalance).toBe(a.customers.get(ngozi.id).pointsBalance);
     expect(book.pointsBalance).toBeGreaterThan(0);
+    // b's Z-report is b's drawer: a sale rung on a is not cash b should hold.
+    const day = lagosDay(sale.createdAt);
+    expect(a.reports.endOfDay(day)).toMatchObject({ salesCount: 1, expectedCashKobo: 27_000_00 });
+    expect(b.reports.endOfDay(day)).toMatchObject({ salesCount: 0, expectedCashKobo: 0 });
+    expect(b.reports.salesByPeriod(sale.createdAt - 1, sale.createdAt + 1, 'day')[0]?.salesCount).toBe(1);
   });
 
   it('queues a sale whose two copies disagree, and replaces this copy when the owner keeps the other', () => {

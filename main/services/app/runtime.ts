@@ -196,7 +196,7 @@ export function createShopServices(
     till,
     risk,
     sales,
-    reports: new ReportService({ db, audit, staff, now }),
+    reports: new ReportService({ db, audit, staff, now, deviceId: () => built(settings).device().deviceId }),
     sync,
   };
 }

@@ -32,33 +32,43 @@ export class ReportService {
   private readonly sql: Database.Database;
 
   constructor(
-    private readonly deps: { db: ShopDatabase; audit: AuditLog; staff: StaffService; now: () => number },
+    private readonly deps: {
+      db: ShopDatabase;
+      audit: AuditLog;
+      staff: StaffService;
+      now: () => number;
+      /** This counter's id: its Z-report counts its own drawer, not the other counters' sales. */
+      deviceId: () => string;
+    },
   ) {
     this.sql = deps.db.sqlite;
   }
 
+  /** The Z-report of this counter: its sales, its refunds and its cash drawer for one Lagos day. */
   endOfDay(day?: string): EndOfDayReport {
     const theDay = day ?? lagosDay(this.deps.now());
     const { from, to } = lagosDayRange(theDay);
+    const device = this.deps.deviceId();
     const sales = this.sql
       .prepare(
-        'SELECT count(*) AS n, coalesce(sum(total_kobo), 0) AS gross FROM sales WHERE created_at >= ? AND created_at < ?',
+        `SELECT count(*) AS n, coalesce(sum(total_kobo), 0) AS gross FROM sales
+         WHERE created_at >= ? AND created_at < ? AND device_id = ?`,
       )
-      .get(from, to) as { n: number; gross: number };
-    const byMethod = this.byMethod(from, to);
+      .get(from, to, device) as { n: number; gross: number };
+    const byMethod = this.byMethod(from, to, device);
     const refundsByMethod = this.sql
       .prepare(
         `SELECT method, count(*) AS count, sum(amount_kobo) AS amountKobo FROM refunds
-         WHERE created_at >= ? AND created_at < ? GROUP BY method ORDER BY amountKobo DESC`,
+         WHERE created_at >= ? AND created_at < ? AND device_id = ? GROUP BY method ORDER BY amountKobo DESC`,
       )
-      .all(from, to) as MethodTotal[];
+      .all(from, to, device) as MethodTotal[];
     const refunds = refundsByMethod.reduce((sum, m) => sum + m.amountKobo, 0);
     const cash = this.sql
       .prepare(
-        `SELECT coalesce(sum(p.amount_kobo), 0) AS taken FROM sale_payments p
-         WHERE p.method = 'cash' AND p.created_at >= ? AND p.created_at < ?`,
+        `SELECT coalesce(sum(p.amount_kobo), 0) AS taken FROM sale_payments p JOIN sales s ON s.id = p.sale_id
+         WHERE p.method = 'cash' AND p.created_at >= ? AND p.created_at < ? AND s.device_id = ?`,
       )
-      .get(from, to) as { taken: number };
+      .get(from, to, device) as { taken: number };
     const cashRefunds = refundsByMethod.find((m) => m.method === 'cash')?.amountKobo ?? 0;
     const closed = this.sql
       .prepare(
@@ -78,7 +88,7 @@ export class ReportService {
       netKobo: sales.gross - refunds,
       byMethod,
       refundsByMethod,
-      byCashier: this.byCashier(from, to),
+      byCashier: this.byCashier(from, to, device),
       expectedCashKobo: expectedCash,
       closed:
         closed === undefined
@@ -152,28 +162,36 @@ export class ReportService {
     });
   }
 
-  byMethod(from: number, to: number): MethodTotal[] {
+  /** Payments by method, the whole shop's or (given a device) one counter's. */
+  byMethod(from: number, to: number, device: string | null = null): MethodTotal[] {
     return this.sql
       .prepare(
-        `SELECT method, count(*) AS count, sum(amount_kobo) AS amountKobo FROM sale_payments
-         WHERE created_at >= ? AND created_at < ? GROUP BY method ORDER BY amountKobo DESC`,
+        `SELECT p.method, count(*) AS count, sum(p.amount_kobo) AS amountKobo FROM sale_payments p
+         ${device === null ? '' : 'JOIN sales s ON s.id = p.sale_id AND s.device_id = @device'}
+         WHERE p.created_at >= @from AND p.created_at < @to GROUP BY p.method ORDER BY amountKobo DESC`,
       )
-      .all(from, to) as { method: PaymentMethod; count: number; amountKobo: number }[];
+      .all({ from, to, ...(device === null ? {} : { device }) }) as {
+      method: PaymentMethod;
+      count: number;
+      amountKobo: number;
+    }[];
   }
 
-  byCashier(from: number, to: number): CashierTotal[] {
+  /** Sales and refunds by cashier, the whole shop's or (given a device) one counter's. */
+  byCashier(from: number, to: number, device: string | null = null): CashierTotal[] {
+    const here = device === null ? '' : 'AND device_id = @device';
     return this.sql
       .prepare(
         `SELECT st.id AS staffId, st.name AS staffName, coalesce(s.n, 0) AS salesCount, coalesce(s.total, 0) AS totalKobo,
            coalesce(r.refunds, 0) AS refundsKobo
          FROM staff st
          LEFT JOIN (SELECT staff_id, count(*) AS n, sum(total_kobo) AS total FROM sales
-                    WHERE created_at >= @from AND created_at < @to GROUP BY staff_id) s ON s.staff_id = st.id
+                    WHERE created_at >= @from AND created_at < @to ${here} GROUP BY staff_id) s ON s.staff_id = st.id
          LEFT JOIN (SELECT staff_id, sum(amount_kobo) AS refunds FROM refunds
-                    WHERE created_at >= @from AND created_at < @to GROUP BY staff_id) r ON r.staff_id = st.id
+                    WHERE created_at >= @from AND created_at < @to ${here} GROUP BY staff_id) r ON r.staff_id = st.id
          WHERE s.n IS NOT NULL OR r.refunds IS NOT NULL ORDER BY totalKobo DESC`,
       )
-      .all({ from, to }) as CashierTotal[];
+      .all({ from, to, ...(device === null ? {} : { device }) }) as CashierTotal[];
   }
 
   topCustomers(from: number, to: number, limit: number): TopCustomer[] {

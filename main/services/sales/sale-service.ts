@@ -494,8 +494,9 @@ export class SaleService {
         }
         this.sql
           .prepare(
-            `INSERT INTO refunds (id, sale_id, kind, amount_kobo, method, reason, staff_id, approved_by_staff_id, points_reversed, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO refunds (id, sale_id, kind, amount_kobo, method, reason, staff_id, approved_by_staff_id, points_reversed,
+               device_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             refundId,
@@ -507,6 +508,7 @@ export class SaleService {
             cashier.id,
             approver.id,
             reverse,
+            this.deps.settings.device().deviceId,
             at,
           );
         const insertRefundLine = this.sql.prepare(

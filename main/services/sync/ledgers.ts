@@ -105,8 +105,10 @@ export class LedgerRows {
          VALUES (@id, @customerId, @channel, @granted, @source, @wording, @staffId, @createdAt)`,
       ),
       insertRefund: p(
-        `INSERT INTO refunds (id, sale_id, kind, amount_kobo, method, reason, staff_id, approved_by_staff_id, points_reversed, created_at)
-         VALUES (@id, @saleId, @kind, @amountKobo, @method, @reason, @staffId, @approvedByStaffId, @pointsReversed, @createdAt)`,
+        `INSERT INTO refunds (id, sale_id, kind, amount_kobo, method, reason, staff_id, approved_by_staff_id, points_reversed,
+           device_id, created_at)
+         VALUES (@id, @saleId, @kind, @amountKobo, @method, @reason, @staffId, @approvedByStaffId, @pointsReversed,
+           @deviceId, @createdAt)`,
       ),
       insertRefundLine: p(
         `INSERT INTO refund_lines (id, refund_id, sale_line_id, quantity, amount_kobo)
@@ -203,6 +205,7 @@ export class LedgerRows {
       staffId: refund.staff_id as string,
       approvedByStaffId: refund.approved_by_staff_id as string,
       pointsReversed: refund.points_reversed as number,
+      deviceId: refund.device_id as string | null,
       createdAt: refund.created_at as number,
       lines: (this.s.refundLines?.all(id) as Row[]).map((l) => ({
         id: l.id as string,
