@@ -158,7 +158,7 @@ export function createShopServices(
     audit,
     transport: environment.transport,
     now,
-    onChange: () => undefined,
+    onChange: () => sync?.statusChanged(),
   });
   sync = new SyncService({
     sql,

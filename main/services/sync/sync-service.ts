@@ -147,6 +147,11 @@ export class SyncService {
     return () => this.listeners.delete(listener);
   }
 
+  /** The engine's word that a pass started, moved on or ended. */
+  statusChanged(): void {
+    this.changed();
+  }
+
   /** Status events at most four times a second, and always the last one. */
   private changed(): void {
     if (this.listeners.size === 0 || this.statusTimer !== null) return;
