@@ -278,7 +278,7 @@ describe('sync under faults', () => {
         .value,
     ) as { token: string };
     const transport = new HttpSyncTransport();
-    const batch = a.shop.outbox.nextBatch(10_000);
+    const batch = a.shop.sync.engine.outgoing(a.shop.outbox.nextBatch(10_000));
     const first = await transport.push(server.url, pairing.token, pushBody(Date.now(), batch), true);
     expect(first.response.results.every((r) => r.status === 'applied' && r.duplicate !== true)).toBe(true);
     const again = await transport.push(server.url, pairing.token, pushBody(Date.now(), batch), false);
@@ -433,7 +433,9 @@ describe('sync under faults', () => {
         },
         null,
       );
-      const row = b.shop.outbox.nextBatch(10).find((m) => m.entity === 'customer');
+      const row = b.shop.sync.engine
+        .outgoing(b.shop.outbox.nextBatch(10))
+        .find((m) => m.entity === 'customer');
       return (JSON.parse(row?.payload ?? '{}') as Replica).fields.state?.hlc ?? '';
     })();
     expect(parseHlc(next).wall).toBeLessThan(Date.now() + MAX_DRIFT_MS + 1_000);

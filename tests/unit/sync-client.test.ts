@@ -31,7 +31,7 @@ function counter(): TestShop {
 
 /** What `from` queued since the last hand-over, marked as sent. */
 function queued(from: TestShop) {
-  const batch = from.outbox.nextBatch(100_000);
+  const batch = from.sync.engine.outgoing(from.outbox.nextBatch(100_000));
   from.db.sqlite.transaction(() => {
     for (const mutation of batch) from.outbox.settle(mutation.seq, 'applied');
   })();
@@ -104,6 +104,38 @@ describe('what a local edit queues', () => {
 });
 
 describe('taking in changes from another counter', () => {
+  it('gives the other counter an imported customer exactly as it is stored here', async () => {
+    const a = counter();
+    const b = counter();
+    const csv = [
+      'First,Last,Phone,State,Email,Notes,SMS',
+      'Ada,Obi,0803 555 0101,Lagos,ada@example.ng,Buys on credit,yes',
+      'Bola,Ade,0805 555 0102,Oyo,,,no',
+    ].join('\r\n');
+    const report = await a.customerCsv.import(
+      {
+        csv,
+        hasHeader: true,
+        taskId: 't',
+        mapping: { firstName: 0, lastName: 1, phone: 2, state: 3, email: 4, notes: 5, smsConsent: 6 },
+      },
+      null,
+      () => undefined,
+    );
+    expect(report.imported).toBe(2);
+    handOver(a, b);
+    for (const phone of ['0803 555 0101', '0805 555 0102']) {
+      const here = a.customers.findByPhone(phone);
+      if (here === null) throw new Error(`${phone} was not imported`);
+      const there = b.customers.get(here.id);
+      expect({ ...there, updatedAt: 0 }).toEqual({ ...a.customers.get(here.id), updatedAt: 0 });
+    }
+    expect(b.customers.findByPhone('0803 555 0101')?.displayName).toBe('Ada Obi');
+    expect(b.customers.get(a.customers.findByPhone('0803 555 0101')?.id ?? '').consents).toEqual([
+      expect.objectContaining({ channel: 'sms', granted: true, source: 'import' }),
+    ]);
+  });
+
   it('merges concurrent edits of one customer field by field and keeps both counters’ notes', () => {
     const a = counter();
     const b = counter();

@@ -150,6 +150,7 @@ export function createShopServices(
     sql,
     state: syncState,
     outbox,
+    replicas,
     applier,
     ledgers,
     conflicts,

@@ -22,10 +22,14 @@ import { parseNigerianPhone } from '../../../shared/phone';
 import { NIGERIAN_STATES, type NigerianState } from '../../../shared/states';
 import type { ShopDatabase } from '../../db/open';
 import type { AuditLog } from '../audit/audit-log';
+import { notesAfterEdit, notesText } from '../sync/replicas';
 import type { SyncRecorder } from '../sync/sync-recorder';
+import type { ConsentRow } from '../../../shared/sync/protocol';
 import { toCsvRow } from './csv-text';
 
 type ImportInput = z.output<(typeof customerChannels)['customers:import']['input']>;
+
+const IMPORT_WORDING = 'Imported from a CSV file';
 
 const CHUNK = 10_000;
 
@@ -151,14 +155,14 @@ export class CustomerCsv {
     );
     const insert = this.sql.prepare(
       `INSERT INTO customers (id, first_name, last_name, display_name, search_name, phone, phone_national, carrier,
-         whatsapp, email, address, state, lga_city, kind, tags, notes, preferences, birthday, created_by_staff_id,
-         created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'individual', ?, ?, '{}', ?, ?, ?, ?)`,
+         whatsapp, email, address, state, lga_city, kind, tags, notes, notes_log, preferences, birthday,
+         created_by_staff_id, sync_clock, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'individual', ?, ?, ?, '{}', ?, ?, ?, ?, ?)`,
     );
     const insertStats = this.sql.prepare('INSERT INTO customer_stats (customer_id) VALUES (?)');
     const insertConsent = this.sql.prepare(
       `INSERT INTO customer_consents (id, customer_id, channel, granted, source, wording, staff_id, created_at)
-       VALUES (?, ?, ?, 1, 'import', 'Imported from a CSV file', ?, ?)`,
+       VALUES (?, ?, ?, 1, 'import', '${IMPORT_WORDING}', ?, ?)`,
     );
     const cell = (row: string[], field: CustomerCsvField): string => {
       const index = input.mapping[field];
@@ -172,6 +176,9 @@ export class CustomerCsv {
       this.sql
         .transaction(() => {
           const at = this.deps.now();
+          // A chunk is one edit: one clock value for all its rows, kept once.
+          const stamp = this.deps.sync.stamp();
+          const clockText = JSON.stringify({ '*': stamp });
           chunk.forEach((raw, offset) => {
             const line = firstLine + start + offset;
             const reject = (reason: string) => rejected.push({ line, reason, raw });
@@ -219,6 +226,7 @@ export class CustomerCsv {
               ),
             ];
             const id = uuidv7(at);
+            const notesLog = notesAfterEdit([], cell(raw, 'notes'), stamp);
             insert.run(
               id,
               first,
@@ -234,19 +242,30 @@ export class CustomerCsv {
               state,
               cell(raw, 'lgaCity'),
               JSON.stringify(tags),
-              cell(raw, 'notes'),
+              notesText(notesLog),
+              JSON.stringify(notesLog),
               birthday,
               staffId,
+              clockText,
               at,
               at,
             );
             insertStats.run(id);
-            this.deps.sync.replicaChanged('customer', id, null);
+            this.deps.sync.replicaInserted('customer', id);
             for (const channel of CONTACT_CHANNELS) {
               if (consent[channel] !== true) continue;
               const consentId = uuidv7(at);
               insertConsent.run(consentId, id, channel, staffId, at);
-              this.deps.sync.ledgerAdded('consent', consentId);
+              this.deps.sync.ledgerInserted('consent', consentId, {
+                id: consentId,
+                customerId: id,
+                channel,
+                granted: true,
+                source: 'import',
+                wording: IMPORT_WORDING,
+                staffId,
+                createdAt: at,
+              } satisfies ConsentRow);
             }
             seenInFile.set(phone.e164, line);
             imported += 1;

@@ -1,9 +1,12 @@
 /**
  * The transactional outbox: every local write that other counters must see records one
  * mutation here, in the same SQLite transaction as the write, so a power cut can never keep
- * the write and lose its mutation (or the reverse). The payload is the record's wire shape at
- * that moment. The push loop sends pending mutations in order and writes the server's answer
- * on each (applied, conflict or rejected) in the transaction that takes the answer in.
+ * the write and lose its mutation (or the reverse). A fact (a sale, a refund …) is queued with
+ * its wire shape; a record edited in place (a customer, a product …) is queued by reference,
+ * with a null payload, and goes out as it stands when pushed (its field stamps are in the row),
+ * so a million imported customers do not write a million copies. The push loop sends pending
+ * mutations in order and writes the server's answer on each (applied, conflict or rejected) in
+ * the transaction that takes the answer in.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { uuidv7 } from '../../../shared/ids';
@@ -13,6 +16,7 @@ export interface OutboxMutation {
   entity: string;
   entityId: string;
   op: MutationOp;
+  /** null for a record queued by reference. */
   payload: unknown;
 }
 
@@ -22,7 +26,7 @@ export interface PendingMutation {
   entity: string;
   entityId: string;
   op: MutationOp;
-  /** JSON text, sent as it is. */
+  /** JSON text, sent as it is; 'null' for a record queued by reference. */
   payload: string;
 }
 

@@ -168,7 +168,7 @@ export class ReplicaTables {
    * them for a new record), each changed or removed preference, and the notes, whose text is
    * turned into log entries (a new paragraph is a new note, a deleted one a removal).
    */
-  stampLocalEdit(entity: ReplicaEntity, id: string, before: LocalRecord | null, stamp: string): Replica {
+  stampLocalEdit(entity: ReplicaEntity, id: string, before: LocalRecord | null, stamp: string): void {
     const table = this.tables[entity];
     const after = table.read(id);
     if (after === null) throw new Error(`${entity} ${id} is not there to stamp`);
@@ -195,9 +195,6 @@ export class ReplicaTables {
       notes = notesAfterEdit(after.notes, after.values.notes ?? '', stamp);
     }
     table.saveStamps(id, clock, notes);
-    const saved = table.read(id);
-    if (saved === null) throw new Error(`${entity} ${id} vanished while stamping`);
-    return replicaOf(entity, saved);
   }
 
   private customers(): ReplicaTable {

@@ -6,11 +6,12 @@
  * it as a repeat; an unsaved page is pulled again and merges to the same result.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { Replica } from '../../../shared/sync/merge';
+import { EMPTY_REPLICA, type Replica } from '../../../shared/sync/merge';
 import { isReplicaEntity, type MutationResult, type SaleRow } from '../../../shared/sync/protocol';
 import type { AuditLog } from '../audit/audit-log';
 import type { LedgerRows } from './ledgers';
 import type { Outbox, PendingMutation } from './outbox';
+import type { ReplicaTables } from './replicas';
 import { batchForLink } from './schedule';
 import type { SyncApplier } from './sync-applier';
 import type { SyncClock } from './sync-clock';
@@ -64,6 +65,7 @@ export class SyncEngine {
       sql: Database.Database;
       state: SyncState;
       outbox: Outbox;
+      replicas: ReplicaTables;
       applier: SyncApplier;
       ledgers: LedgerRows;
       conflicts: SyncConflicts;
@@ -159,6 +161,18 @@ export class SyncEngine {
     this.linkBytesPerSecond = changed ? bytesPerSecond : previous * 0.7 + bytesPerSecond * 0.3;
   }
 
+  /**
+   * Queued mutations as they go out: a record queued by reference is read as it stands now
+   * (with every stamp it has, later edits included), a fact as it was queued.
+   */
+  outgoing(batch: PendingMutation[]): PendingMutation[] {
+    return batch.map((mutation) => {
+      if (mutation.payload !== 'null' || !isReplicaEntity(mutation.entity)) return mutation;
+      const replica = this.deps.replicas.replica(mutation.entity, mutation.entityId);
+      return { ...mutation, payload: JSON.stringify(replica ?? EMPTY_REPLICA) };
+    });
+  }
+
   private async pushAll(pairing: Pairing, report: PassReport): Promise<void> {
     for (let batchNo = 0; batchNo < MAX_PUSH_BATCHES; batchNo += 1) {
       const { size, gzip } = this.link();
@@ -166,7 +180,8 @@ export class SyncEngine {
       if (batch.length === 0) return;
       const deviceTime = this.deps.now();
       const sent = this.deps.clock.mark();
-      const body = pushBody(deviceTime, batch);
+      const sending = this.outgoing(batch);
+      const body = pushBody(deviceTime, sending);
       const { response, sample } = await this.deps.transport.push(
         pairing.serverUrl,
         pairing.token,
@@ -180,7 +195,7 @@ export class SyncEngine {
       this.deps.sql
         .transaction(() => {
           this.deps.clock.learn(response.serverTime, sent, received);
-          const byId = new Map(batch.map((mutation) => [mutation.mutationId, mutation]));
+          const byId = new Map(sending.map((mutation) => [mutation.mutationId, mutation]));
           for (const result of response.results) {
             const mutation = byId.get(result.id);
             if (mutation === undefined) continue;

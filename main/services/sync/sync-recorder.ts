@@ -31,14 +31,36 @@ export class SyncRecorder {
   replicaChanged(entity: ReplicaEntity, id: string, before: LocalRecord | null): void {
     this.inTransaction(() => {
       const entityId = entity === 'business' ? BUSINESS_ENTITY_ID : id;
-      const replica = this.deps.replicas.stampLocalEdit(entity, id, before, this.deps.clock.stamp());
-      this.deps.outbox.record({ entity, entityId, op: 'upsert', payload: replica });
+      this.deps.replicas.stampLocalEdit(entity, id, before, this.deps.clock.stamp());
+      this.deps.outbox.record({ entity, entityId, op: 'upsert', payload: null });
     });
   }
 
   /** A shared setting written at this counter; the per-counter ones are not synced. */
   settingChanged(key: string, before: LocalRecord | null): void {
     if ((SHARED_SETTINGS as readonly string[]).includes(key)) this.replicaChanged('setting', key, before);
+  }
+
+  /** One clock value for writes that are one edit (a chunk of an import); in its transaction. */
+  stamp(): string {
+    return this.deps.clock.stamp();
+  }
+
+  /**
+   * A record just inserted with its stamps already in the row (the bulk path of an import,
+   * which stamps a chunk once instead of reading every row back to stamp it).
+   */
+  replicaInserted(entity: ReplicaEntity, id: string): void {
+    this.inTransaction(() => {
+      this.deps.outbox.record({ entity, entityId: id, op: 'upsert', payload: null });
+    });
+  }
+
+  /** A fact just inserted, queued from its wire shape as written. */
+  ledgerInserted(entity: LedgerEntity, id: string, row: unknown): void {
+    this.inTransaction(() => {
+      this.deps.outbox.record({ entity, entityId: id, op: 'append', payload: row });
+    });
   }
 
   ledgerAdded(entity: LedgerEntity, id: string): void {

@@ -362,17 +362,16 @@ export class SyncService {
    * dropped: its records are all in here, as they are now.
    */
   private queueWholeShop(includeShopRecords: boolean): void {
-    const { sql, outbox, replicas, ledgers } = this.deps;
+    const { sql, outbox, ledgers } = this.deps;
     outbox.dropPending();
+    // Records go by reference (read as they stand when pushed); a placeholder made for a sale
+    // that arrived first has no stamps and claims nothing of its own, so it is not queued.
     const replica = (entity: 'business' | 'setting' | 'staff' | 'product' | 'customer', id: string) => {
-      const data = replicas.replica(entity, id);
-      // A placeholder made for a sale that arrived first claims nothing of its own.
-      if (data === null || Object.keys(data.fields).length === 0) return;
       outbox.record({
         entity,
         entityId: entity === 'business' ? BUSINESS_ENTITY_ID : id,
         op: 'upsert',
-        payload: data,
+        payload: null,
       });
     };
     const ids = (query: string, ...params: string[]) =>
@@ -389,9 +388,13 @@ export class SyncService {
         replica('setting', key);
       }
     }
-    for (const id of ids('SELECT id FROM staff ORDER BY created_at, id')) replica('staff', id);
-    for (const id of ids('SELECT id FROM products ORDER BY created_at, id')) replica('product', id);
-    for (const id of ids('SELECT id FROM customers ORDER BY created_at, id')) replica('customer', id);
+    const stamped = "sync_clock <> '{}'";
+    for (const id of ids(`SELECT id FROM staff WHERE ${stamped} ORDER BY created_at, id`))
+      replica('staff', id);
+    for (const id of ids(`SELECT id FROM products WHERE ${stamped} ORDER BY created_at, id`))
+      replica('product', id);
+    for (const id of ids(`SELECT id FROM customers WHERE ${stamped} ORDER BY created_at, id`))
+      replica('customer', id);
     const ledger = (entity: 'consent' | 'stock_move' | 'points' | 'sale' | 'refund', query: string) => {
       for (const id of ids(query))
         outbox.record({ entity, entityId: id, op: 'append', payload: ledgers.snapshot(entity, id) });
