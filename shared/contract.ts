@@ -3,6 +3,7 @@
  * the main-process handlers and the browser host are all derived from these two tables.
  */
 import { z } from 'zod';
+import { campaignChannels, type CampaignProgress, type SenderStatus } from './channels/campaigns';
 import { customerChannels } from './channels/customers';
 import { foundationChannels } from './channels/foundation';
 import { productChannels } from './channels/products';
@@ -13,6 +14,7 @@ import type { AppStatus, UpdateStatus } from './channels/foundation';
 import type { Envelope } from './errors';
 
 export * from './channel';
+export * from './channels/campaigns';
 export * from './channels/customers';
 export * from './channels/foundation';
 export * from './channels/products';
@@ -27,6 +29,7 @@ export const channels = {
   ...saleChannels,
   ...reportChannels,
   ...syncChannels,
+  ...campaignChannels,
 } as const;
 
 /** The one IPC channel that carries events from main to the renderer. */
@@ -41,6 +44,8 @@ export const events = {
   }),
   'sync:status': z.custom<SyncStatus>((value) => typeof value === 'object' && value !== null),
   'update:status': z.custom<UpdateStatus>((value) => typeof value === 'object' && value !== null),
+  'campaigns:progress': z.custom<CampaignProgress>((value) => typeof value === 'object' && value !== null),
+  'campaigns:sender': z.custom<SenderStatus>((value) => typeof value === 'object' && value !== null),
   'app:status': z.custom<AppStatus>((value) => typeof value === 'object' && value !== null),
 } as const;
 

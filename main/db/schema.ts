@@ -152,6 +152,13 @@ export const customerStats = sqliteTable(
       .default('bronze'),
     /** 1 in the book, 0 archived, -1 merged away: lets the list page through its own indexes. */
     listed: integer('listed').notNull().default(1),
+    /**
+     * The latest answer of `customer_consents` per channel (1 granted), kept by a trigger on that
+     * ledger so a segment over a million customers filters on consent without a subquery a row.
+     */
+    consentSms: integer('consent_sms').notNull().default(0),
+    consentWhatsapp: integer('consent_whatsapp').notNull().default(0),
+    consentEmail: integer('consent_email').notNull().default(0),
   },
   (table) => [
     index('customer_stats_listed_spent').on(table.listed, table.totalSpentKobo),
@@ -539,3 +546,169 @@ export const ledgerCorrections = sqliteTable('ledger_corrections', {
   reason: text('reason').notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+// ── Campaigns (issue 5) ─────────────────────────────────────────────────────────────────────
+// A message is a row here before it is anything else: the send loop takes rows, marks them
+// `sending` before the provider is asked and records the answer after, so a crash in between
+// is settled from the row (never by sending again). `message_events` is the history of every
+// status a message went through, for results over time.
+
+export const segments = sqliteTable(
+  'segments',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** JSON of the rules (shared/channels/campaigns.ts `segmentDefinitionSchema`). */
+    definition: text('definition').notNull(),
+    /** One of the ready-made segments, which cannot be deleted. */
+    ready: text('ready'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deletedAt: integer('deleted_at'),
+  },
+  (table) => [uniqueIndex('segments_ready').on(table.ready)],
+);
+
+export const messageTemplates = sqliteTable('message_templates', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  channel: text('channel', { enum: ['sms', 'whatsapp', 'email'] }).notNull(),
+  kind: text('kind', { enum: ['promotional', 'transactional'] }).notNull(),
+  body: text('body').notNull(),
+  subject: text('subject').notNull().default(''),
+  /** JSON `{name, language}` of the WhatsApp template Meta approved, or null. */
+  whatsappTemplate: text('whatsapp_template'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  deletedAt: integer('deleted_at'),
+});
+
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    channel: text('channel', { enum: ['sms', 'whatsapp', 'email'] }).notNull(),
+    kind: text('kind', { enum: ['promotional', 'transactional'] }).notNull(),
+    segmentId: text('segment_id'),
+    segmentName: text('segment_name').notNull(),
+    /** The rules as they stood when the campaign was made: its recipients do not drift. */
+    definition: text('definition').notNull(),
+    templateId: text('template_id').notNull(),
+    templateBId: text('template_b_id'),
+    splitPercent: integer('split_percent').notNull().default(50),
+    state: text('state', { enum: ['scheduled', 'sending', 'done', 'cancelled'] }).notNull(),
+    trigger: text('trigger', { enum: ['birthday', 'lapsed', 'tier-upgrade', 'points-ready'] }),
+    scheduledAt: integer('scheduled_at'),
+    /** When its messages were written (recipients fixed), null while it waits for its time. */
+    enqueuedAt: integer('enqueued_at'),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+    createdByStaffId: text('created_by_staff_id'),
+  },
+  (table) => [
+    index('campaigns_created').on(table.createdAt),
+    index('campaigns_state').on(table.state, table.scheduledAt),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    /** UUIDv7 made when the message is written; also the reference given to the provider. */
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id').references(() => campaigns.id),
+    customerId: text('customer_id').references(() => customers.id),
+    channel: text('channel', { enum: ['sms', 'whatsapp', 'email'] }).notNull(),
+    kind: text('kind', { enum: ['promotional', 'transactional'] }).notNull(),
+    variant: text('variant', { enum: ['A', 'B'] })
+      .notNull()
+      .default('A'),
+    /** E.164 for SMS and WhatsApp, an address for email. */
+    recipient: text('recipient').notNull(),
+    carrier: text('carrier'),
+    subject: text('subject').notNull().default(''),
+    body: text('body').notNull(),
+    /** JSON `{name, language, parameters}` for a WhatsApp template message. */
+    whatsappTemplate: text('whatsapp_template'),
+    pages: integer('pages').notNull().default(1),
+    costKobo: integer('cost_kobo').notNull().default(0),
+    status: text('status', {
+      enum: ['queued', 'waiting', 'sending', 'sent', 'delivered', 'failed', 'opted-out', 'undeliverable'],
+    }).notNull(),
+    reason: text('reason'),
+    provider: text('provider'),
+    providerMessageId: text('provider_message_id'),
+    attempts: integer('attempts').notNull().default(0),
+    /** The earliest time the send loop may take it (backoff, quiet hours, a schedule). */
+    notBefore: integer('not_before').notNull(),
+    /** Set while a provider call is out: what a restart settles instead of resending. */
+    sendingSince: integer('sending_since'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+    deliveredAt: integer('delivered_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    index('messages_due').on(table.status, table.notBefore),
+    index('messages_campaign').on(table.campaignId, table.status),
+    // A campaign writes one message per customer, whatever happens while it is being written.
+    uniqueIndex('messages_campaign_customer')
+      .on(table.campaignId, table.customerId)
+      .where(sql`${table.campaignId} IS NOT NULL`),
+    index('messages_customer_sent').on(table.customerId, table.kind, table.sentAt),
+    index('messages_provider_ref').on(table.provider, table.providerMessageId),
+  ],
+);
+
+export const messageEvents = sqliteTable(
+  'message_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => messages.id),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    /** `sender`, `report` (a provider's delivery report) or `restart`. */
+    source: text('source').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [index('message_events_message').on(table.messageId, table.seq)],
+);
+
+/** Delivery reports relayed by the sync server, kept until their message is known. */
+export const messageReports = sqliteTable(
+  'message_reports',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    providerMessageId: text('provider_message_id').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    at: integer('at').notNull(),
+    appliedAt: integer('applied_at'),
+  },
+  (table) => [index('message_reports_ref').on(table.provider, table.providerMessageId)],
+);
+
+export const campaignTriggers = sqliteTable('campaign_triggers', {
+  trigger: text('trigger', { enum: ['birthday', 'lapsed', 'tier-upgrade', 'points-ready'] }).primaryKey(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+  templateId: text('template_id'),
+  threshold: integer('threshold').notNull(),
+  lastRunAt: integer('last_run_at'),
+});
+
+/** One automated message per customer per trigger and period (a birthday a year, a tier once). */
+export const triggerSends = sqliteTable(
+  'trigger_sends',
+  {
+    trigger: text('trigger').notNull(),
+    customerId: text('customer_id').notNull(),
+    period: text('period').notNull(),
+    messageId: text('message_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.trigger, table.customerId, table.period] })],
+);
