@@ -4,6 +4,7 @@ import type { UpdateService } from '../services/updates/update-service';
 import type { EventBus } from '../services/app/event-bus';
 import { appHandlers } from './app';
 import { businessHandlers } from './business';
+import { campaignHandlers } from './campaigns';
 import { customerHandlers } from './customers';
 import type { HandlerTable } from './handler';
 import { productHandlers } from './products';
@@ -38,5 +39,6 @@ export function createHandlerTable({ runtime, updates, events, print }: HandlerD
     }),
     ...reportHandlers({ reports: () => shop().reports, till }),
     ...syncHandlers({ sync: () => shop().sync }),
+    ...campaignHandlers({ campaigns: () => shop().campaigns, till }),
   } satisfies HandlerTable;
 }

@@ -421,6 +421,32 @@ const VALID: { [C in ChannelName]: ChannelInput<C> } = {
   'sync:conflicts': { status: 'open', offset: 0, limit: 20 },
   'sync:resolve': { id: ID, action: 'keep-mine', ownerPin: '1234' },
   'sync:problems': { limit: 20 },
+  'campaigns:segments': undefined,
+  'campaigns:countSegment': {
+    definition: { match: 'all', rules: [{ field: 'lastPurchase', op: 'more-than', days: 60 }] },
+  },
+  'campaigns:segmentMembers': { segment: { segmentId: ID }, offset: 0, limit: 20 },
+  'campaigns:saveSegment': {
+    name: 'Lapsed Lagos',
+    definition: { rules: [{ field: 'state', op: 'in', values: ['Lagos'] }] },
+  },
+  'campaigns:deleteSegment': { id: ID },
+  'campaigns:templates': undefined,
+  'campaigns:saveTemplate': { name: 'Thank you', channel: 'sms', body: 'Hi {{first_name}}, thank you!' },
+  'campaigns:deleteTemplate': { id: ID },
+  'campaigns:preview': { channel: 'sms', body: 'Hi {{first_name}}', customerId: ID },
+  'campaigns:estimate': { segment: { segmentId: ID }, templateId: OTHER_ID },
+  'campaigns:create': { name: 'December promo', segment: { segmentId: ID }, templateId: OTHER_ID },
+  'campaigns:list': { offset: 0, limit: 20 },
+  'campaigns:results': { id: ID },
+  'campaigns:messages': { campaignId: ID, status: 'failed', offset: 0, limit: 20 },
+  'campaigns:cancel': { id: ID },
+  'campaigns:triggers': undefined,
+  'campaigns:setTrigger': { trigger: 'birthday', enabled: true, templateId: ID },
+  'campaigns:settings': undefined,
+  'campaigns:updateSettings': { quietHours: { start: '20:00', end: '08:00' } },
+  'campaigns:setCredentials': { provider: 'termii', apiKey: 'TL-test-key' },
+  'campaigns:senderStatus': undefined,
 };
 
 const anything = fc.anything({

@@ -18,6 +18,8 @@ import type { Migration } from '../../db/migrate';
 import { openShopDatabase, type ShopDatabase } from '../../db/open';
 import { AuditLog } from '../audit/audit-log';
 import { BusinessService } from '../business/business-service';
+import { CampaignServices, type CampaignEnvironment } from '../campaigns/campaign-services';
+import type { ProviderFactory } from '../campaigns/message-sender';
 import { SettingsService } from '../settings/settings-service';
 import { CustomerCsv } from '../customers/customer-csv';
 import { CustomerService } from '../customers/customer-service';
@@ -63,6 +65,7 @@ export interface ShopServices {
   sales: SaleService;
   reports: ReportService;
   sync: SyncService;
+  campaigns: CampaignServices;
 }
 
 /** What sync needs from outside the database: the power and network readings and the HTTP client. */
@@ -87,6 +90,7 @@ export function createShopServices(
   db: ShopDatabase,
   now: () => number,
   environment: SyncEnvironment = defaultSyncEnvironment(),
+  campaignEnvironment: Partial<CampaignEnvironment> = {},
 ): ShopServices {
   const sql = db.sqlite;
   const audit = new AuditLog(sql, now);
@@ -126,6 +130,7 @@ export function createShopServices(
     now,
   });
   let sync: SyncService | null = null;
+  let campaigns: CampaignServices | null = null;
   const problems = new SyncProblems(sql, now);
   const conflicts = new SyncConflicts({
     sql,
@@ -144,6 +149,10 @@ export function createShopServices(
     problems,
     stats,
     rules: () => built(loyalty).rules(),
+    campaignFacts: () => ({
+      report: (row) => built(campaigns).campaigns.recordReport(row),
+      optOut: (row) => built(campaigns).campaigns.recordOptOut(row),
+    }),
     now,
   });
   const engine = new SyncEngine({
@@ -183,6 +192,20 @@ export function createShopServices(
     now,
     log: environment.log,
   });
+  campaigns = new CampaignServices({
+    db,
+    audit,
+    settings,
+    business,
+    deviceId: () => built(settings).device().deviceId,
+    now,
+    environment: {
+      keychain: null,
+      network: environment.network,
+      log: environment.log,
+      ...campaignEnvironment,
+    },
+  });
   return {
     db,
     audit,
@@ -199,6 +222,20 @@ export function createShopServices(
     sales,
     reports: new ReportService({ db, audit, staff, now, deviceId: () => built(settings).device().deviceId }),
     sync,
+    campaigns: new CampaignServices({
+      db,
+      audit,
+      settings,
+      business,
+      deviceId: () => built(settings).device().deviceId,
+      now,
+      environment: {
+        keychain: null,
+        network: environment.network,
+        log: environment.log,
+        ...campaignEnvironment,
+      },
+    }),
   };
 }
 
@@ -215,6 +252,8 @@ export interface RuntimeOptions {
   power?: PowerSource;
   network?: NetworkSource;
   transport?: SyncTransport;
+  /** Message provider adapters (default: the real ones, built from the campaign settings). */
+  createProvider?: ProviderFactory;
   now?: () => number;
 }
 
@@ -308,6 +347,7 @@ export class ShopRuntime {
     this.checkpoints?.stop();
     this.checkpoints = null;
     this.services?.sync.stop();
+    void this.services?.campaigns.sender.stop();
     this.services?.db.close();
     this.services = null;
   }
@@ -319,12 +359,24 @@ export class ShopRuntime {
       let setupDone: boolean;
       try {
         const log = this.options.log;
-        services = createShopServices(db, this.options.now ?? Date.now, {
-          power: this.options.power ?? new ManualPower(),
-          network: this.options.network ?? new ManualNetwork(),
-          transport: this.options.transport ?? new HttpSyncTransport(),
-          log: (message, fields) => log.info(message, fields),
-        });
+        services = createShopServices(
+          db,
+          this.options.now ?? Date.now,
+          {
+            power: this.options.power ?? new ManualPower(),
+            network: this.options.network ?? new ManualNetwork(),
+            transport: this.options.transport ?? new HttpSyncTransport(),
+            log: (message, fields) => log.info(message, fields),
+          },
+          {
+            keychain: this.options.keychain,
+            onProgress: (progress) => this.options.events.emit('campaigns:progress', progress),
+            onStatus: (status) => this.options.events.emit('campaigns:sender', status),
+            ...(this.options.createProvider === undefined
+              ? {}
+              : { createProvider: this.options.createProvider }),
+          },
+        );
         // Read before the services are handed out: a damaged page here must leave the app locked.
         setupDone = services.business.isSetUp();
       } catch (error) {
@@ -345,6 +397,7 @@ export class ShopRuntime {
       });
       services.sync.onStatus((status) => this.options.events.emit('sync:status', status));
       services.sync.start();
+      services.campaigns.sender.start();
       for (const listener of this.readyListeners) listener(services);
     } catch (error) {
       this.fail(error);

@@ -4,6 +4,7 @@
  * relayed by the sync server. Recipients are fixed when a campaign's messages are written (at
  * once, or when its scheduled time comes), from the rules as they stood when it was made.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type {
   CampaignEstimate,
@@ -729,6 +730,57 @@ export class CampaignService {
     return reports.length;
   }
 
+  /**
+   * A STOP reply relayed by the sync server: every customer with that number stops getting
+   * promotions on that channel. Each counter makes the same consent rows (ids derived from the
+   * opt-out and the customer), so none is pushed and none is doubled. Runs inside the pull.
+   */
+  recordOptOut(row: {
+    id: string;
+    channel: ContactChannel;
+    phone: string;
+    text: string;
+    provider: string;
+    at: number;
+  }): number {
+    const column = row.channel === 'whatsapp' ? 'coalesce(whatsapp, phone)' : 'phone';
+    const customers = this.sql
+      .prepare(`SELECT id FROM customers WHERE ${column} = ? AND merged_into_id IS NULL`)
+      .all(row.phone) as { id: string }[];
+    let written = 0;
+    for (const customer of customers) {
+      const result = this.sql
+        .prepare(
+          `INSERT OR IGNORE INTO customer_consents (id, customer_id, channel, granted, source, wording, staff_id, created_at)
+           VALUES (?, ?, ?, 0, ?, ?, NULL, ?)`,
+        )
+        .run(
+          derivedId(`${row.id}:${customer.id}`),
+          customer.id,
+          row.channel,
+          `STOP reply (${row.provider})`,
+          row.text,
+          row.at,
+        );
+      written += result.changes;
+    }
+    if (written > 0) {
+      this.deps.audit.append({
+        action: 'consent.withdraw',
+        entity: 'customer',
+        entityId: customers[0]?.id ?? null,
+        actorStaffId: null,
+        details: {
+          source: 'stop-reply',
+          provider: row.provider,
+          channel: row.channel,
+          customers: customers.length,
+        },
+      });
+    }
+    return written;
+  }
+
   // ── Reading ─────────────────────────────────────────────────────────────────────────────
 
   list(page: { offset: number; limit: number }): Page<CampaignSummary> {
@@ -872,6 +924,13 @@ export class CampaignService {
     if (row === undefined) throw new KasuwaError('not_found', 'That campaign is not there.');
     return row;
   }
+}
+
+/** A UUID-shaped id every counter derives alike from the same words (sha-256, version 8). */
+function derivedId(words: string): string {
+  const hex = createHash('sha256').update(words).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function recipientWords(who: CampaignRecipient) {

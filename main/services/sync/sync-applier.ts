@@ -16,13 +16,25 @@ import {
   sameReplica,
   type Replica,
 } from '../../../shared/sync/merge';
-import { checkMutation, type Change, type ReplicaEntity, type SaleRow } from '../../../shared/sync/protocol';
+import {
+  checkMutation,
+  type Change,
+  type MessageReportRow,
+  type OptOutRow,
+  type ReplicaEntity,
+  type SaleRow,
+} from '../../../shared/sync/protocol';
 import type { CustomerStats } from '../customers/customer-stats';
 import type { LedgerRows, LedgerWrite } from './ledgers';
 import { replicaOf, SHARED_SETTINGS, type LocalRecord, type ReplicaTables } from './replicas';
 import type { SyncClock } from './sync-clock';
 import type { RecordSide, SyncConflicts } from './sync-conflicts';
 import type { SyncProblems } from './sync-problems';
+
+export interface CampaignFacts {
+  report(row: MessageReportRow): void;
+  optOut(row: OptOutRow): void;
+}
 
 export type ApplyOutcome = 'applied' | 'same' | 'conflict' | 'refused';
 
@@ -40,6 +52,8 @@ export class SyncApplier {
       problems: SyncProblems;
       stats: CustomerStats;
       rules: () => LoyaltyRules;
+      /** Delivery reports and STOP replies the sync server took from the providers' webhooks. */
+      campaignFacts: () => CampaignFacts;
       now: () => number;
     },
   ) {
@@ -82,6 +96,12 @@ export class SyncApplier {
       case 'message':
         // Message logs are the sync server's record for reports; counters keep their own.
         return 'same';
+      case 'message_report':
+        this.deps.campaignFacts().report(value.data);
+        return 'applied';
+      case 'opt_out':
+        this.deps.campaignFacts().optOut(value.data);
+        return 'applied';
     }
   }
 
