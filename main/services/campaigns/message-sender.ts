@@ -270,13 +270,13 @@ export class MessageSender {
 
   /** One pass: due scheduled campaigns, automations (hourly), then one batch of due messages. */
   async pass(): Promise<number> {
-    const now = this.deps.now();
     let worked = this.deps.campaigns.writeDueCampaigns();
-    const hour = Math.floor(now / HOUR_MS);
+    const hour = Math.floor(this.deps.now() / HOUR_MS);
     if (hour !== this.lastTriggerHour) {
       this.lastTriggerHour = hour;
       worked += this.deps.campaigns.runTriggers();
     }
+    const now = this.deps.now();
     if (!this.deps.network.online()) {
       this.emitStatus();
       return 0;
