@@ -2,9 +2,11 @@
  * `npm run bench`: every figure of every area, printed as one JSON object on stdout.
  * `KASUWA_BENCH_ONLY=sync,server` runs only those groups (while working on one area).
  */
+import { segmentFigures } from './campaigns';
 import { counterFigures } from './counter';
 import { foundationFigures } from './foundation';
 import type { Figures } from './figures';
+import { sendingFigures } from './sending';
 import { serverFigures } from './server';
 import { syncFigures } from './sync';
 
@@ -13,6 +15,8 @@ const GROUPS: [string, () => Promise<Figures>][] = [
   ['counter', counterFigures],
   ['sync', syncFigures],
   ['server', serverFigures],
+  ['segments', segmentFigures],
+  ['sending', sendingFigures],
 ];
 
 async function main(): Promise<void> {
