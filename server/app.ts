@@ -7,6 +7,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDatabase } from './db/database';
 import type { Migration } from './db/migrate';
+import { registerHookRoutes } from './hooks/routes';
 import { installErrorHandlers } from './http/api-error';
 import { installCompression } from './http/compression';
 import { ServerMetrics } from './ops/metrics';
@@ -32,6 +33,8 @@ export interface SyncServerOptions {
   heartbeatMs?: number;
   /** Which proxies' X-Forwarded-For to believe for the client address (config.ts). */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Meta app secret: WhatsApp webhooks must then carry its X-Hub-Signature-256 (config.ts). */
+  whatsappAppSecret?: string;
 }
 
 /** What the routes of every area are built from. */
@@ -43,6 +46,7 @@ export interface ServerContext {
   hub: RealtimeHub;
   pairingAttempts: PairingAttempts;
   signup: { open: boolean; adminToken: string | undefined };
+  webhooks: { whatsappAppSecret: string | undefined };
   now: () => number;
 }
 
@@ -72,6 +76,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
     hub,
     pairingAttempts: new PairingAttempts(now),
     signup: { open: (options.signup ?? 'open') === 'open', adminToken: options.adminToken },
+    webhooks: { whatsappAppSecret: options.whatsappAppSecret },
     now,
   };
 
@@ -123,6 +128,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
   registerSyncRoutes(app, context);
   registerRealtimeRoutes(app, context);
   registerReadRoutes(app, context);
+  await registerHookRoutes(app, context);
   return app;
 }
 

@@ -18,7 +18,13 @@
  *                             LAN). Behind a load balancer or ingress, the number of proxy hops
  *                             to trust in X-Forwarded-For (e.g. 1), or their addresses/CIDRs
  *                             (comma-separated), so failed pairings are counted per real client
- *                             rather than against the proxy that carries everyone's.
+ *                             rather than against the proxy that carries everyone's. The
+ *                             webhook URLs GET /v1/hooks hands out follow X-Forwarded-Proto and
+ *                             X-Forwarded-Host from those proxies too (otherwise the Host header).
+ *   KASUWA_WHATSAPP_APP_SECRET the Meta app's secret (App settings → Basic). Set: a WhatsApp
+ *                             webhook post is taken only with a valid X-Hub-Signature-256 (the
+ *                             HMAC-SHA256 of its body under this secret); unset: the secret key in
+ *                             the webhook URL is the only check.
  *   LOG_LEVEL                 fatal, error, warn, info (default), debug, trace or silent.
  */
 import os from 'node:os';
@@ -36,6 +42,7 @@ export interface ServerConfig {
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe. */
   trustProxy: false | string[] | ((address: string, hop: number) => boolean);
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  whatsappAppSecret: string | undefined;
 }
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -58,6 +65,7 @@ const environment = z.object({
   ),
   KASUWA_SERVER_MIGRATIONS: z.preprocess(blankIsUnset, z.string().optional()),
   KASUWA_TRUST_PROXY: z.preprocess(blankIsUnset, z.string().optional()),
+  KASUWA_WHATSAPP_APP_SECRET: z.preprocess(blankIsUnset, z.string().trim().min(1).optional()),
   LOG_LEVEL: z.preprocess(
     blankIsUnset,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -83,6 +91,7 @@ export function readConfig(env: NodeJS.ProcessEnv, builtDir: string): ServerConf
     ),
     trustProxy: trustedProxies(values.KASUWA_TRUST_PROXY),
     logLevel: values.LOG_LEVEL,
+    whatsappAppSecret: values.KASUWA_WHATSAPP_APP_SECRET,
   };
 }
 

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     signup: config.signup,
     adminToken: config.adminToken,
     trustProxy: config.trustProxy,
+    whatsappAppSecret: config.whatsappAppSecret,
     logger: { level: config.logLevel, stream: process.stderr },
   });
   await app.listen({ port: config.port, host: config.host });

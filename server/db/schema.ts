@@ -8,9 +8,11 @@
  * server reads) and `applied_mutations` (what makes each pushed mutation apply at most once).
  * Times are epoch milliseconds in `bigint`s, as on the counters.
  *
- * The four sync tables carry no foreign key to `businesses`: only a push writes them, holding that
- * business's row lock with the id of an authenticated device, so a per-row referential check on
- * the hottest insert path (thousands of rows a second) would guard nothing.
+ * The four sync tables carry no foreign key to `businesses`: only a push (or a provider's webhook,
+ * see server/hooks/) writes them, holding that business's row lock, so a per-row referential
+ * check on the hottest insert path (thousands of rows a second) would guard nothing. Nor does
+ * `changes.origin_device_id` reference `devices`: changes the server makes itself (delivery
+ * reports, STOP replies) carry the nil UUID as their origin, which is no counter's.
  */
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
@@ -169,3 +171,18 @@ export const saleDays = pgTable(
   },
   (table) => [primaryKey({ columns: [table.businessId, table.day] })],
 );
+
+/**
+ * Each business's webhook key: the secret last segment of the URLs its SMS and WhatsApp providers
+ * post delivery reports and replies to (server/hooks/). Kept as it is, not hashed like device
+ * tokens: every paired counter must be able to show the URLs again (the owner pastes them into
+ * three providers' dashboards), and Meta's verification handshake compares the key as given. It
+ * lets a caller do no more than report deliveries and opt-outs for that one business.
+ */
+export const hookKeys = pgTable('hook_keys', {
+  businessId: uuid('business_id')
+    .primaryKey()
+    .references(() => businesses.id),
+  key: text('key').notNull().unique(),
+  createdAt: epochMs('created_at').notNull(),
+});

@@ -1,13 +1,34 @@
 /**
  * The sync server's Prometheus metrics, one registry per server instance (so two instances in
  * one test process do not collide): request durations by route, push batch, push group and
- * pull page sizes, mutations by outcome and entity, conflicts by resolution, open realtime sockets, and
- * the default process metrics.
+ * pull page sizes, mutations by outcome and entity, conflicts by resolution, open realtime sockets,
+ * providers' webhooks by provider and outcome, and the default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SYNC_ENTITIES } from '../../shared/sync/protocol';
 
 const KNOWN_ENTITIES = new Set<string>(SYNC_ENTITIES);
+
+/** The providers whose webhooks the server takes (server/hooks/), as they appear in the URLs. */
+export const WEBHOOK_PROVIDERS = ['termii', 'africastalking', 'whatsapp'] as const;
+const KNOWN_WEBHOOK_PROVIDERS = new Set<string>(WEBHOOK_PROVIDERS);
+
+/**
+ * What a webhook came to: `appended` (changes for counters), `duplicate` (all of it seen before),
+ * `ignored` (nothing of use: a read receipt of an unknown kind, a reply that is not a STOP),
+ * `invalid` (400), `unknown_key` (404), `bad_signature` (401), `verified` and `refused` for
+ * Meta's verification handshake, `error` (the server's own trouble).
+ */
+export type WebhookOutcome =
+  | 'appended'
+  | 'duplicate'
+  | 'ignored'
+  | 'invalid'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'verified'
+  | 'refused'
+  | 'error';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -55,6 +76,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly webhooks = new Counter({
+    name: 'kasuwa_webhooks_total',
+    help: 'Provider webhooks (delivery reports, replies, verification) by provider and outcome.',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly realtimeSockets = new Gauge({
     name: 'kasuwa_realtime_sockets',
     help: 'Open realtime WebSockets.',
@@ -71,5 +99,10 @@ export class ServerMetrics {
     // Only known entity names become labels: a client cannot grow the series without end.
     this.mutations.inc({ status, entity: KNOWN_ENTITIES.has(entity) ? entity : 'invalid' });
     if (resolution !== undefined) this.conflicts.inc({ resolution });
+  }
+
+  countWebhook(provider: string, outcome: WebhookOutcome): void {
+    // As for entities: a caller's made-up provider name does not become a series.
+    this.webhooks.inc({ provider: KNOWN_WEBHOOK_PROVIDERS.has(provider) ? provider : 'unknown', outcome });
   }
 }

@@ -217,7 +217,7 @@ export function checkBatch(pusher: Pusher, mutations: unknown[]): CheckedBatch {
       tally.push({ entity: 'invalid', status: 'rejected' });
       return;
     }
-    const checked = checkMutation(parsed.data);
+    const checked = checkMutation(parsed.data, 'push');
     const unstorable = checked.ok
       ? (unstorableText(parsed.data.entityId, 'entityId') ?? unstorableText(checked.value.data, 'data'))
       : null;

@@ -9,22 +9,42 @@
  * sales, refunds, message logs) are facts only ever added: a mutation carries the new row (a
  * sale with its lines, payments, stock moves and points as one), and a second copy of the same
  * id is either the same fact or, for a sale whose amounts differ, a conflict for the owner.
+ *
+ * Two ledgers are written by the sync server alone, from providers' webhooks: delivery reports
+ * (`message_report`) and STOP replies (`opt_out`). Counters pull them like any change but never
+ * push them; a pushed one is refused.
  */
 import { z } from 'zod';
+import { PROVIDERS } from '../channels/campaigns';
 import { PAYMENT_METHODS } from '../channels/sales';
 
 export const SYNC_PROTOCOL_VERSION = 1;
 
 export const REPLICA_ENTITIES = ['business', 'staff', 'customer', 'product', 'setting'] as const;
-export const LEDGER_ENTITIES = ['consent', 'points', 'stock_move', 'sale', 'refund', 'message'] as const;
+/** Ledgers only the sync server writes (from providers' webhooks); a counter never pushes them. */
+export const SERVER_LEDGER_ENTITIES = ['message_report', 'opt_out'] as const;
+export const LEDGER_ENTITIES = [
+  'consent',
+  'points',
+  'stock_move',
+  'sale',
+  'refund',
+  'message',
+  ...SERVER_LEDGER_ENTITIES,
+] as const;
 export const SYNC_ENTITIES = [...REPLICA_ENTITIES, ...LEDGER_ENTITIES] as const;
 
 export type ReplicaEntity = (typeof REPLICA_ENTITIES)[number];
 export type LedgerEntity = (typeof LEDGER_ENTITIES)[number];
+export type ServerLedgerEntity = (typeof SERVER_LEDGER_ENTITIES)[number];
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
 export function isReplicaEntity(entity: string): entity is ReplicaEntity {
   return (REPLICA_ENTITIES as readonly string[]).includes(entity);
+}
+
+export function isServerLedgerEntity(entity: string): entity is ServerLedgerEntity {
+  return (SERVER_LEDGER_ENTITIES as readonly string[]).includes(entity);
 }
 
 /** The fields each replica may carry; anything else is refused, so a typo never spreads. */
@@ -196,12 +216,42 @@ export const messageRowSchema = z.object({
   createdAt: at,
 });
 
+/**
+ * A provider's delivery report for one message, as the sync server took it from a webhook. One
+ * row per (provider, providerMessageId, status): a provider's retry of the same report is the
+ * same row. `reference` is our message id where the provider echoes it back (WhatsApp's
+ * `biz_opaque_callback_data`); otherwise a counter finds the message by `providerMessageId`.
+ */
+export const messageReportRowSchema = z.object({
+  id: z.uuid(),
+  provider: z.enum(PROVIDERS),
+  providerMessageId: z.string().min(1).max(200),
+  reference: z.string().min(1).max(512).nullable(),
+  status: z.enum(['sent', 'delivered', 'failed', 'undeliverable']),
+  reason: z.string().max(300).nullable(),
+  at,
+});
+
+/** A customer's STOP reply to an SMS or WhatsApp message, as the sync server took it in. */
+export const optOutRowSchema = z.object({
+  id: z.uuid(),
+  channel: z.enum(['sms', 'whatsapp', 'email']),
+  /** E.164. */
+  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'not an E.164 phone number'),
+  /** The customer's words, as they sent them. */
+  text: z.string().max(500),
+  provider: z.enum(PROVIDERS),
+  at,
+});
+
 export type ConsentRow = z.output<typeof consentRowSchema>;
 export type PointsRow = z.output<typeof pointsRowSchema>;
 export type StockMoveRow = z.output<typeof stockMoveRowSchema>;
 export type SaleRow = z.output<typeof saleRowSchema>;
 export type RefundRow = z.output<typeof refundRowSchema>;
 export type MessageRow = z.output<typeof messageRowSchema>;
+export type MessageReportRow = z.output<typeof messageReportRowSchema>;
+export type OptOutRow = z.output<typeof optOutRowSchema>;
 export type ReplicaData = z.output<typeof replicaSchema>;
 
 export const LEDGER_SCHEMAS = {
@@ -211,6 +261,8 @@ export const LEDGER_SCHEMAS = {
   sale: saleRowSchema,
   refund: refundRowSchema,
   message: messageRowSchema,
+  message_report: messageReportRowSchema,
+  opt_out: optOutRowSchema,
 } as const satisfies Record<LedgerEntity, z.ZodType>;
 
 /**
@@ -237,16 +289,27 @@ export type CheckedMutation =
   | { entity: 'stock_move'; op: 'append'; data: StockMoveRow }
   | { entity: 'sale'; op: 'append' | 'resolve'; data: SaleRow }
   | { entity: 'refund'; op: 'append'; data: RefundRow }
-  | { entity: 'message'; op: 'append'; data: MessageRow };
+  | { entity: 'message'; op: 'append'; data: MessageRow }
+  | { entity: 'message_report'; op: 'append'; data: MessageReportRow }
+  | { entity: 'opt_out'; op: 'append'; data: OptOutRow };
 
 /**
  * Checks one mutation's entity, op and data; a refusal is a sentence for the log and the Sync
- * screen. Used by the server on every pushed mutation and by counters on every pulled change.
+ * screen. Used by counters on every pulled change (`direction` pull, the default) and by the
+ * server on every pushed mutation (`direction` push): only a pulled change may carry the ledgers
+ * the server alone writes.
  */
 export function checkMutation(
   mutation: Pick<Mutation, 'entity' | 'entityId' | 'op' | 'data'>,
+  direction: 'push' | 'pull' = 'pull',
 ): { ok: true; value: CheckedMutation } | { ok: false; reason: string } {
   const { entity, op } = mutation;
+  if (direction === 'push' && isServerLedgerEntity(entity)) {
+    return {
+      ok: false,
+      reason: `${entity} rows are written by the sync server from provider webhooks, never pushed`,
+    };
+  }
   if (isReplicaEntity(entity)) {
     if (op !== 'upsert') return { ok: false, reason: `${entity} records are upserted, not "${op}"` };
     const parsed = replicaSchema.safeParse(mutation.data);

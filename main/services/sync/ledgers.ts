@@ -139,6 +139,9 @@ export class LedgerRows {
         return this.moveRow(this.get('move', id));
       case 'message':
         throw new Error('message logs are written by the campaign sender, not read back here');
+      case 'message_report':
+      case 'opt_out':
+        throw new Error(`${entity} rows come from the sync server; a counter never pushes them`);
     }
   }
 
