@@ -18,5 +18,6 @@ export function syncHandlers(deps: { sync: () => SyncService }): Pick<HandlerTab
     'sync:conflicts': ({ status, offset, limit }) => deps.sync().conflicts(status, offset, limit),
     'sync:resolve': (input) => deps.sync().resolve(input),
     'sync:problems': ({ limit }) => deps.sync().problems(limit),
+    'sync:webhooks': () => deps.sync().webhooks(),
   };
 }

@@ -99,6 +99,8 @@ export const syncChannels = {
   'sync:resolve': channel<SyncConflict>()(
     z.object({ id: z.uuid(), action: z.enum(['keep-mine', 'keep-theirs', 'merge']), ownerPin: pin }),
   ),
+  /** The addresses to paste into the message providers' dashboards (delivery reports, STOP replies). */
+  'sync:webhooks': channel<{ termii: string; africastalking: string; whatsapp: string }>()(noInput),
   'sync:problems': channel<SyncProblem[]>()(
     z.object({ limit: z.number().int().min(1).max(200).default(50) }),
   ),

@@ -3,6 +3,7 @@
  * with the real HTTP transport, paired with a real sync server (the first creates the
  * business, the others join with a pairing code), and helpers to sync them in rounds.
  */
+import type { CampaignEnvironment } from '../../main/services/campaigns/campaign-services';
 import { openTestShop, OWNER_PIN, type TestShop } from '../unit/shop';
 import { shopState, type ShopState } from './shop-state';
 
@@ -13,8 +14,8 @@ export interface Counter extends TestShop {
   sync1(): Promise<void>;
 }
 
-export function openCounter(name: string): Counter {
-  const shop = openTestShop();
+export function openCounter(name: string, campaigns: Partial<CampaignEnvironment> = {}): Counter {
+  const shop = openTestShop(campaigns);
   return Object.assign(shop, {
     name,
     state: () => shopState(shop.db.sqlite),
@@ -25,8 +26,12 @@ export function openCounter(name: string): Counter {
 }
 
 /** A business of `count` counters on the server at `serverUrl`. */
-export async function openBusiness(serverUrl: string, count: number): Promise<Counter[]> {
-  const first = openCounter('counter-1');
+export async function openBusiness(
+  serverUrl: string,
+  count: number,
+  campaigns: Partial<CampaignEnvironment> = {},
+): Promise<Counter[]> {
+  const first = openCounter('counter-1', campaigns);
   await first.sync.createBusiness({
     serverUrl,
     deviceName: 'Counter 1',
@@ -36,7 +41,7 @@ export async function openBusiness(serverUrl: string, count: number): Promise<Co
   const counters = [first];
   for (let n = 2; n <= count; n += 1) {
     const { code } = await first.sync.pairingCode({ ownerPin: OWNER_PIN });
-    const counter = openCounter(`counter-${n}`);
+    const counter = openCounter(`counter-${n}`, campaigns);
     await counter.sync.pair({ serverUrl, code, deviceName: `Counter ${n}`, ownerPin: OWNER_PIN });
     counters.push(counter);
   }

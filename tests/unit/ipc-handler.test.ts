@@ -421,6 +421,7 @@ const VALID: { [C in ChannelName]: ChannelInput<C> } = {
   'sync:conflicts': { status: 'open', offset: 0, limit: 20 },
   'sync:resolve': { id: ID, action: 'keep-mine', ownerPin: '1234' },
   'sync:problems': { limit: 20 },
+  'sync:webhooks': undefined,
   'campaigns:segments': undefined,
   'campaigns:countSegment': {
     definition: { match: 'all', rules: [{ field: 'lastPurchase', op: 'more-than', days: 60 }] },

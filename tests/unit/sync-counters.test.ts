@@ -11,6 +11,9 @@ import { openBusiness, openCounter, syncUntilQuiet, type Counter } from '../supp
 import { editCustomer } from '../support/edit-customer';
 import { createDatabase, startPostgres, type PostgresCluster } from '../support/postgres';
 import { startSyncServer, type SyncServerProcess } from '../support/sync-server-process';
+import { createProvider } from '../../main/services/campaigns/providers';
+import { startFakeTermii } from '../support/fake-providers';
+import { MemoryKeychain } from './fixtures';
 import { newCustomer, newProduct, OWNER_PIN } from './shop';
 
 const DAY = 86_400_000;
@@ -34,8 +37,11 @@ afterAll(async () => {
   }
 });
 
-async function business(count: number): Promise<Counter[]> {
-  const opened = await openBusiness(server.url, count);
+async function business(
+  count: number,
+  campaigns: Parameters<typeof openBusiness>[2] = {},
+): Promise<Counter[]> {
+  const opened = await openBusiness(server.url, count, campaigns);
   counters.push(...opened);
   return opened;
 }
@@ -173,5 +179,108 @@ describe('counters syncing through the server', () => {
     await syncUntilQuiet([a, b]);
     expect(a.customers.get(ada.id).state).toBe('Kaduna');
     expect(a.state()).toEqual(b.state());
+  });
+
+  it('campaigns: delivery reports and a STOP reply posted to the server reach every counter once', async () => {
+    const termii = await startFakeTermii({ apiKey: 'TL-sync-key' });
+    try {
+      let first: Counter | undefined;
+      const [a, b] = await business(2, {
+        keychain: new MemoryKeychain(),
+        createProvider: (name, secret) => createProvider(name, first!.campaigns.settings.get(), secret),
+      });
+      if (a === undefined || b === undefined) throw new Error('no counters');
+      first = a;
+      a.clock.now = Date.parse('2026-12-02T10:00:00Z'); // 11:00 Lagos
+      const hooks = await a.sync.webhooks();
+      expect(hooks.termii).toMatch(new RegExp(`^${server.url}/hooks/termii/[\\w-]+$`));
+      expect(await b.sync.webhooks()).toEqual(hooks);
+
+      await a.campaigns.setCredentials({ provider: 'termii', apiKey: 'TL-sync-key' }, null);
+      a.campaigns.updateSettings(
+        { termii: { baseUrl: termii.url, senderId: 'SyncTest', channel: 'generic' } },
+        null,
+      );
+      const ada = newCustomer(a, '0803 444 1000', 'Ada', { consent: { sms: true } });
+      newCustomer(a, '0802 444 2000', 'Bayo', { consent: { sms: true } });
+      await syncUntilQuiet([a, b]);
+      const template = a.campaigns.templates.save(
+        {
+          name: 'Promo',
+          channel: 'sms',
+          kind: 'promotional',
+          body: 'Hi {{first_name}}',
+          subject: '',
+          whatsappTemplate: null,
+        },
+        null,
+      );
+      const campaign = a.campaigns.campaigns.create(
+        {
+          name: 'Promo',
+          segment: { definition: { match: 'all', rules: [] } },
+          templateId: template.id,
+          templateBId: null,
+          splitPercent: 50,
+          scheduledAt: null,
+        },
+        null,
+      );
+      await a.campaigns.sender.pass();
+      expect(termii.accepted).toHaveLength(2);
+
+      // Termii posts the reports and Ada's STOP to the business's hook, twice (providers retry).
+      const post = (body: unknown) =>
+        fetch(hooks.termii, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      for (let repeat = 0; repeat < 2; repeat += 1) {
+        for (const [index, message] of termii.accepted.entries()) {
+          const answer = await post({
+            type: 'outbound',
+            id: `dlr-${index}`,
+            message_id: message.providerMessageId,
+            receiver: message.to.slice(1),
+            sender: 'SyncTest',
+            message: message.text,
+            sent_at: '2026-12-02 10:00:01',
+            cost: '3.9',
+            status: message.to === ada.phone ? 'DELIVERED' : 'DND Active on Phone Number',
+            channel: 'generic',
+          });
+          expect(answer.status).toBe(200);
+        }
+      }
+      const stop = await fetch(hooks.africastalking, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          from: ada.phone,
+          to: '32811',
+          text: 'STOP',
+          id: 'at-stop-1',
+          date: '',
+          linkId: '',
+        }).toString(),
+      });
+      expect(stop.status).toBe(200);
+      await syncUntilQuiet([a, b]);
+
+      expect(a.campaigns.campaigns.results(campaign.id).tally).toMatchObject({
+        recipients: 2,
+        delivered: 1,
+        undeliverable: 1,
+        deliveryRate: 0.5,
+      });
+      for (const counter of [a, b]) {
+        const sms = counter.customers.get(ada.id).consents.find((entry) => entry.channel === 'sms');
+        expect(sms).toMatchObject({ granted: false, wording: 'STOP' });
+        expect(counter.customers.consentHistory(ada.id).filter((entry) => !entry.granted)).toHaveLength(1);
+      }
+    } finally {
+      await termii.close();
+    }
   });
 });

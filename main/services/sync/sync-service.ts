@@ -26,7 +26,7 @@ import type { SyncProblems } from './sync-problems';
 import { RealtimeLink } from './sync-realtime';
 import type { SyncRecorder } from './sync-recorder';
 import type { SyncState } from './sync-state';
-import { SyncHttpError, type SyncTransport } from './sync-transport';
+import { SyncHttpError, type SyncTransport, type WebhookUrls } from './sync-transport';
 
 const STATUS_EVERY_MS = 250;
 
@@ -446,6 +446,12 @@ export class SyncService {
   async devices(): Promise<DeviceInfo[]> {
     const pairing = this.requirePairing();
     return this.call(() => this.deps.transport.devices(pairing.serverUrl, pairing.token));
+  }
+
+  /** Where the providers post delivery reports and STOP replies for this business. */
+  async webhooks(): Promise<WebhookUrls> {
+    const pairing = this.requirePairing();
+    return this.call(() => this.deps.transport.hooks(pairing.serverUrl, pairing.token));
   }
 
   async revokeDevice(input: { id: string; ownerPin: string }): Promise<DeviceInfo[]> {

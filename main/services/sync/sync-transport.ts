@@ -44,6 +44,12 @@ export interface LinkSample {
 }
 
 /** The requests the sync engine makes; tests give a real server, never a fake of this. */
+export interface WebhookUrls {
+  termii: string;
+  africastalking: string;
+  whatsapp: string;
+}
+
 export interface SyncTransport {
   createBusiness(
     serverUrl: string,
@@ -54,6 +60,8 @@ export interface SyncTransport {
   pairingCode(serverUrl: string, token: string, body: { branchName?: string }): Promise<PairingCodeResponse>;
   devices(serverUrl: string, token: string): Promise<DeviceInfo[]>;
   revoke(serverUrl: string, token: string, deviceId: string): Promise<DeviceInfo[]>;
+  /** The business's webhook addresses to give the message providers. */
+  hooks(serverUrl: string, token: string): Promise<WebhookUrls>;
   /** `body` is the JSON text of a PushRequest, built without re-encoding the queued payloads. */
   push(
     serverUrl: string,
@@ -173,6 +181,10 @@ export class HttpSyncTransport implements SyncTransport {
 
   async devices(serverUrl: string, token: string) {
     return (await this.request(serverUrl, '/v1/devices', { token })).value as DeviceInfo[];
+  }
+
+  async hooks(serverUrl: string, token: string) {
+    return (await this.request(serverUrl, '/v1/hooks', { token })).value as WebhookUrls;
   }
 
   async revoke(serverUrl: string, token: string, deviceId: string) {
