@@ -221,11 +221,12 @@ describe('Termii', () => {
     });
   });
 
-  it('no answer in time, or no server at all, is a retry', async () => {
+  it('no answer in time, or no server at all, is a retry; only the first may have been taken', async () => {
     fake.failNext(1, { answer: 'silent' });
     expect(seen(await termii({ timeoutMs: 200 }).send(sms(), live()))).toMatchObject({
       outcome: 'retry',
       reason: expect.stringContaining('no answer from 127.0.0.1') as string,
+      ambiguous: true,
     });
     const port = await closedPort();
     const outcome = seen(await termii({ baseUrl: `http://127.0.0.1:${port}` }).send(sms(), live()));
@@ -233,6 +234,7 @@ describe('Termii', () => {
       outcome: 'retry',
       reason: `Termii: could not reach 127.0.0.1:${port} (ECONNREFUSED)`,
       retryAfterMs: null,
+      ambiguous: false,
     });
   });
 

@@ -8,6 +8,8 @@ import { inQuietHours, quietHoursEnd } from '../../shared/campaigns/quiet-hours'
 import { renderTemplate, SAMPLE_RECIPIENT } from '../../shared/campaigns/template';
 import { uuidv7 } from '../../shared/ids';
 import { smsSegments, ucs2Characters } from '../../shared/sms';
+import { createProvider } from '../../main/services/campaigns/providers';
+import { startFakeAfricasTalking, startFakeTermii } from '../support/fake-providers';
 import { MemoryKeychain } from './fixtures';
 import { newCustomer, openTestShop, type TestShop } from './shop';
 
@@ -475,5 +477,85 @@ describe('campaigns and the send loop', () => {
     expect(dump.all_values ?? '').not.toContain('TL-secret');
     expect(audit.d ?? '').not.toContain('TL-secret');
     expect((await shop.campaigns.sender.status()).configured.termii).toBe(true);
+  });
+
+  it('an answer lost after the provider took the message is settled, never sent twice', async () => {
+    const termii = await startFakeTermii({ apiKey: 'TL-secret' });
+    const talking = await startFakeAfricasTalking({ apiKey: 'AT-secret', username: 'sandbox' });
+    try {
+      shop = openTestShop({
+        keychain: new MemoryKeychain(),
+        createProvider: (name, secret) => createProvider(name, shop.campaigns.settings.get(), secret),
+      });
+      shop.clock.now = Date.parse('2026-12-02T10:00:00Z');
+      await shop.campaigns.setCredentials({ provider: 'termii', apiKey: 'TL-secret' }, null);
+      await shop.campaigns.setCredentials({ provider: 'africastalking', apiKey: 'AT-secret' }, null);
+      shop.campaigns.updateSettings(
+        {
+          termii: { baseUrl: termii.url, senderId: 'Test', channel: 'generic' },
+          africastalking: { baseUrl: talking.url, username: 'sandbox', senderId: '' },
+        },
+        null,
+      );
+      customers();
+      // Termii's history shows what it took: the message whose answer was lost is found there.
+      termii.failNext(1, { answer: 'lost' });
+      const first = shop.campaigns.campaigns.create(
+        {
+          name: 'Lost answers',
+          segment: everyone,
+          templateId: smsTemplate().id,
+          templateBId: null,
+          splitPercent: 50,
+          scheduledAt: null,
+        },
+        null,
+      );
+      await shop.campaigns.sender.pass();
+      expect(termii.accepted).toHaveLength(2);
+      expect(shop.campaigns.campaigns.summary(first.id).tally).toMatchObject({ sent: 2, queued: 0 });
+      const firstRows = shop.campaigns.campaigns.messages({
+        campaignId: first.id,
+        status: 'sent',
+        offset: 0,
+        limit: 5,
+      });
+      expect(firstRows.rows.map((row) => row.reason)).toEqual([null, null]);
+      for (const message of termii.accepted) expect(termii.countTo(message.to)).toBe(1);
+      shop.clock.now += 25 * 60 * 60 * 1000;
+      await shop.campaigns.sender.pass();
+      expect(termii.accepted).toHaveLength(2);
+
+      // Africa's Talking has no history to ask: the message counts as sent, unconfirmed, not resent.
+      shop.campaigns.updateSettings({ smsProvider: 'africastalking' }, null);
+      talking.failNext(1, { answer: 'lost' });
+      const second = shop.campaigns.campaigns.create(
+        {
+          name: 'Via AT',
+          segment: everyone,
+          templateId: smsTemplate().id,
+          templateBId: null,
+          splitPercent: 50,
+          scheduledAt: null,
+        },
+        null,
+      );
+      await shop.campaigns.sender.pass();
+      shop.clock.now += 60 * 60 * 1000;
+      await shop.campaigns.sender.pass();
+      expect(talking.accepted).toHaveLength(2);
+      for (const message of talking.accepted) expect(talking.countTo(message.to)).toBe(1);
+      const rows = shop.campaigns.campaigns.messages({
+        campaignId: second.id,
+        status: 'sent',
+        offset: 0,
+        limit: 5,
+      }).rows;
+      expect(rows).toHaveLength(2);
+      expect(rows.filter((row) => row.reason?.startsWith('Unconfirmed'))).toHaveLength(1);
+    } finally {
+      await termii.close();
+      await talking.close();
+    }
   });
 });

@@ -156,6 +156,12 @@ export class MessageSender {
     this.kick();
     await this.loop;
     this.loop = null;
+    this.closeProviders();
+  }
+
+  private closeProviders(): void {
+    for (const { provider } of this.providers.values()) void provider.close?.().catch(() => undefined);
+    this.providers.clear();
   }
 
   /** New messages or a changed setting: look now rather than at the next idle tick. */
@@ -338,6 +344,7 @@ export class MessageSender {
     }
     const cached = this.providers.get(name);
     if (cached !== undefined && cached.secret === secret) return cached.provider;
+    void cached?.provider.close?.().catch(() => undefined);
     const provider = this.deps.createProvider(name, secret);
     this.providers.set(name, { secret, provider });
     return provider;
@@ -345,7 +352,7 @@ export class MessageSender {
 
   /** Settings or a secret changed: adapters are made again on the next pass. */
   reconfigure(): void {
-    this.providers.clear();
+    this.closeProviders();
     this.pausedUntil.clear();
     this.lastError = null;
     this.kick();
@@ -461,12 +468,18 @@ export class MessageSender {
             let outcome: SendOutcome;
             try {
               outcome = await provider.send(outgoing(row), this.abort.signal);
+              if (outcome.outcome === 'retry' && outcome.ambiguous === true) {
+                outcome = await this.settleAmbiguous(provider, row, outcome);
+              }
             } catch (error) {
-              outcome = {
+              // The loop is stopping: the row stays `sending` for the next start to settle.
+              if (this.abort.signal.aborted) continue;
+              outcome = await this.settleAmbiguous(provider, row, {
                 outcome: 'retry',
                 reason: error instanceof Error ? error.message : String(error),
                 retryAfterMs: null,
-              };
+                ambiguous: true,
+              });
             }
             results.push({ row, outcome });
           }
@@ -475,6 +488,28 @@ export class MessageSender {
       }),
     );
     return results;
+  }
+
+  /**
+   * No answer after the request left: the provider may have the message. Its history decides;
+   * where it cannot tell, the message counts as sent (unconfirmed) rather than risk a double.
+   */
+  private async settleAmbiguous(
+    provider: MessageProvider,
+    row: MessageRow,
+    failure: Extract<SendOutcome, { outcome: 'retry' }>,
+  ): Promise<SendOutcome> {
+    let settled: Awaited<ReturnType<MessageProvider['settle']>> = { outcome: 'unknown' };
+    try {
+      settled = await provider.settle(outgoing(row), row.sending_since ?? this.deps.now(), this.abort.signal);
+    } catch {
+      settled = { outcome: 'unknown' };
+    }
+    if (settled.outcome === 'sent') {
+      return { outcome: 'sent', providerMessageId: settled.providerMessageId, costKobo: null };
+    }
+    if (settled.outcome === 'not-sent') return { ...failure, ambiguous: false };
+    return { outcome: 'sent', providerMessageId: '', costKobo: null, unconfirmed: failure.reason };
   }
 
   private record(results: { row: MessageRow; outcome: SendOutcome }[]): void {
@@ -488,8 +523,13 @@ export class MessageSender {
           switch (outcome.outcome) {
             case 'sent': {
               const status = outcome.delivered === true ? 'delivered' : 'sent';
-              this.s.sent!.run({ id: row.id, status, ref: outcome.providerMessageId, reason: null, at });
-              this.s.event!.run(row.id, status, null, 'sender', at);
+              const reason =
+                outcome.unconfirmed === undefined
+                  ? null
+                  : `Unconfirmed (${outcome.unconfirmed}); not sent again so it cannot arrive twice`;
+              const ref = outcome.providerMessageId === '' ? null : outcome.providerMessageId;
+              this.s.sent!.run({ id: row.id, status, ref, reason, at });
+              this.s.event!.run(row.id, status, reason, 'sender', at);
               break;
             }
             case 'retry': {

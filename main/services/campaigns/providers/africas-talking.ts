@@ -67,7 +67,14 @@ export class AfricasTalkingProvider implements MessageProvider {
   }
 
   private outcome(answer: ProviderAnswer, to: string): SendOutcome {
-    if (!answer.reached) return { outcome: 'retry', reason: this.reason(answer.reason), retryAfterMs: null };
+    if (!answer.reached) {
+      return {
+        outcome: 'retry',
+        reason: this.reason(answer.reason),
+        retryAfterMs: null,
+        ambiguous: answer.maybeTaken,
+      };
+    }
     const { status } = answer;
     if (status === 429 || status === 408 || status >= 500) {
       return {

@@ -19,8 +19,12 @@ export type ProviderAnswer =
       json: unknown;
       text: string;
     }
-  /** No HTTP answer: refused, dropped, unresolvable or timed out. The provider may still have it. */
-  | { reached: false; reason: string };
+  /**
+   * No HTTP answer: refused, dropped, unresolvable or timed out. `maybeTaken` is false only when
+   * the request cannot have left (the address did not resolve, the connection was refused);
+   * after a timeout or a cut connection the provider may well have the message.
+   */
+  | { reached: false; reason: string; maybeTaken: boolean };
 
 /**
  * Sends one request. A timeout or a network failure comes back as `reached: false`; only the
@@ -42,9 +46,18 @@ export async function providerRequest(
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timeout.aborted) {
-      return { reached: false, reason: `no answer from ${url.host} within ${seconds(timeoutMs)}` };
+      return {
+        reached: false,
+        reason: `no answer from ${url.host} within ${seconds(timeoutMs)}`,
+        maybeTaken: true,
+      };
     }
-    return { reached: false, reason: `could not reach ${url.host} (${networkCode(error)})` };
+    const code = networkCode(error);
+    return {
+      reached: false,
+      reason: `could not reach ${url.host} (${code})`,
+      maybeTaken: !NEVER_SENT.has(code),
+    };
   }
   let read: { text: string; whole: boolean };
   try {
@@ -99,6 +112,16 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
 }
 
 /** The failure's code (ECONNREFUSED, ECONNRESET …) from fetch's error chain, without its message. */
+/** Failures that happen before a request can leave this computer. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+]);
+
 function networkCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {

@@ -21,9 +21,20 @@ export interface OutgoingMessage {
 
 export type SendOutcome =
   /** The provider took it; `delivered` when its answer already says so. */
-  | { outcome: 'sent'; providerMessageId: string; costKobo: number | null; delivered?: boolean }
-  /** Worth another try later: 429, 5xx, a timeout or a dropped connection. */
-  | { outcome: 'retry'; reason: string; retryAfterMs: number | null }
+  | {
+      outcome: 'sent';
+      providerMessageId: string;
+      costKobo: number | null;
+      delivered?: boolean;
+      /** Set by the send loop when it could not confirm the send: the reason it could not. */
+      unconfirmed?: string;
+    }
+  /**
+   * Worth another try later: 429, 5xx, a timeout or a dropped connection. `ambiguous` when the
+   * provider may have taken it anyway (no answer after the request left): the send loop then
+   * settles it from the provider's history before trying again, so it never arrives twice.
+   */
+  | { outcome: 'retry'; reason: string; retryAfterMs: number | null; ambiguous?: boolean }
   /** Will never succeed as written: 400, 401/403 (bad key), an invalid number. */
   | { outcome: 'failed'; reason: string }
   /** The number is on the do-not-disturb register or the provider's blacklist. */
@@ -45,4 +56,6 @@ export interface MessageProvider {
    * provider and recording its answer). `sentSince` is when that attempt began.
    */
   settle(message: OutgoingMessage, sentSince: number, signal: AbortSignal): Promise<SettleOutcome>;
+  /** Lets go of pooled connections (SMTP) when the adapter is replaced or the loop stops. */
+  close?(): Promise<void>;
 }

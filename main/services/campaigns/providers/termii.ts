@@ -60,7 +60,14 @@ export class TermiiProvider implements MessageProvider {
   }
 
   private sendOutcome(answer: ProviderAnswer): SendOutcome {
-    if (!answer.reached) return { outcome: 'retry', reason: this.reason(answer.reason), retryAfterMs: null };
+    if (!answer.reached) {
+      return {
+        outcome: 'retry',
+        reason: this.reason(answer.reason),
+        retryAfterMs: null,
+        ambiguous: answer.maybeTaken,
+      };
+    }
     const { status } = answer;
     if (status >= 200 && status < 300) {
       const id = termiiMessageId(answer.json);

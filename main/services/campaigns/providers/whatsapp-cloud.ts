@@ -66,7 +66,14 @@ export class WhatsAppCloudProvider implements MessageProvider {
   }
 
   private outcome(answer: ProviderAnswer): SendOutcome {
-    if (!answer.reached) return { outcome: 'retry', reason: this.reason(answer.reason), retryAfterMs: null };
+    if (!answer.reached) {
+      return {
+        outcome: 'retry',
+        reason: this.reason(answer.reason),
+        retryAfterMs: null,
+        ambiguous: answer.maybeTaken,
+      };
+    }
     const { status } = answer;
     if (status >= 200 && status < 300) {
       const messages = field(answer.json, 'messages');
