@@ -42,7 +42,7 @@ function isField(name: string): name is TemplateField {
 }
 
 function capitalise(word: string): string {
-  return word.length === 0 ? word : word[0]!.toUpperCase() + word.slice(1);
+  return word.slice(0, 1).toUpperCase() + word.slice(1);
 }
 
 function birthdayWords(birthday: string): string | null {

@@ -15,6 +15,7 @@ import { openShopDatabase } from '../../main/db/open';
 import { createShopServices } from '../../main/services/app/runtime';
 import { createProvider } from '../../main/services/campaigns/providers';
 import { ManualNetwork } from '../../main/services/sync/conditions';
+import type { CampaignSettings } from '../../shared/contract';
 import { uuidv7 } from '../../shared/ids';
 import { startFakeTermii } from '../support/fake-providers';
 import { progress, round, type Figures } from './figures';
@@ -35,12 +36,16 @@ export async function sendingFigures(): Promise<Figures> {
     let clock = Date.parse('2026-12-02T10:00:00Z');
     const now = () => (clock += 0);
     const keychain = { getSecret: () => Promise.resolve(API_KEY), setSecret: () => Promise.resolve() };
-    let shop: ReturnType<typeof createShopServices> | null = null;
-    shop = createShopServices(db, now, undefined, {
+    // The adapters read the shop's campaign settings as they stand when one is made.
+    let settingsOf = (): CampaignSettings => {
+      throw new Error('no shop yet');
+    };
+    const shop = createShopServices(db, now, undefined, {
       keychain,
       network: new ManualNetwork(),
-      createProvider: (name, secret) => createProvider(name, shop!.campaigns.settings.get(), secret),
+      createProvider: (name, secret) => createProvider(name, settingsOf(), secret),
     });
+    settingsOf = () => shop.campaigns.settings.get();
     shop.business.setup({
       business: { name: 'Bench Stores', state: 'Lagos', phone: '08031234567', address: '', email: '' },
       ownerName: 'Ada Owner',

@@ -9,6 +9,7 @@ import { openShopDatabase } from '../../main/db/open';
 import { createShopServices } from '../../main/services/app/runtime';
 import { createProvider } from '../../main/services/campaigns/providers';
 import { ManualNetwork } from '../../main/services/sync/conditions';
+import type { CampaignSettings } from '../../shared/contract';
 
 const file = process.env.KASUWA_FAULT_DB ?? '';
 const key = Buffer.from(process.env.KASUWA_FAULT_KEY ?? '', 'hex');
@@ -20,12 +21,16 @@ const keychain = {
   getSecret: () => Promise.resolve(apiKey),
   setSecret: () => Promise.resolve(),
 };
-let shop: ReturnType<typeof createShopServices> | null = null;
-shop = createShopServices(db, Date.now, undefined, {
+// The adapters read the shop's campaign settings as they stand when one is made.
+let settingsOf = (): CampaignSettings => {
+  throw new Error('no shop yet');
+};
+const shop = createShopServices(db, Date.now, undefined, {
   keychain,
   network: new ManualNetwork(),
-  createProvider: (name, secret) => createProvider(name, shop!.campaigns.settings.get(), secret),
+  createProvider: (name, secret) => createProvider(name, settingsOf(), secret),
 });
+settingsOf = () => shop.campaigns.settings.get();
 const counts = db.sqlite.prepare(
   `SELECT count(*) AS n FROM messages WHERE status IN ('queued', 'waiting', 'sending')`,
 );
@@ -35,7 +40,7 @@ const watch = setInterval(() => {
   if ((counts.get() as { n: number }).n === 0) {
     clearInterval(watch);
     process.stdout.write('IDLE\n');
-    void shop?.campaigns.sender.stop().then(() => {
+    void shop.campaigns.sender.stop().then(() => {
       db.close();
       process.exit(0);
     });

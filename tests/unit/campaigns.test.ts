@@ -209,7 +209,7 @@ describe('campaigns and the send loop', () => {
     await shop.campaigns.sender.pass();
     await shop.campaigns.sender.pass();
     expect(provider.delivered.map((m) => m.to).sort()).toEqual(['+2348023334444', '+2348031112222']);
-    expect(provider.delivered[0]!.body).toMatch(/^Hi (Ada|Bayo), 10% off at Test Stores today$/);
+    expect(provider.delivered[0]?.body).toMatch(/^Hi (Ada|Bayo), 10% off at Test Stores today$/);
 
     shop.campaigns.campaigns.recordReport({
       id: uuidv7(),
@@ -291,7 +291,7 @@ describe('campaigns and the send loop', () => {
       offset: 0,
       limit: 10,
     });
-    expect(held.rows[0]!.reason).toContain('Frequency cap');
+    expect(held.rows[0]?.reason).toContain('Frequency cap');
 
     shop.clock.now += 24 * 60 * 60 * 1000 + 1000;
     await shop.campaigns.sender.pass();
@@ -377,7 +377,7 @@ describe('campaigns and the send loop', () => {
       offset: 0,
       limit: 5,
     });
-    expect(failed.rows[0]!.reason).toBe('HTTP 401: invalid API key');
+    expect(failed.rows[0]?.reason).toBe('HTTP 401: invalid API key');
     await shop.campaigns.sender.pass(); // not due yet: backoff
     expect(provider.delivered).toHaveLength(0);
     shop.clock.now += 60_000;
@@ -442,12 +442,13 @@ describe('campaigns and the send loop', () => {
     );
     await shop.campaigns.sender.pass();
     const results = shop.campaigns.campaigns.results(campaign.id);
-    const [first, second] = results.templates;
-    expect(first!.tally.recipients + second!.tally.recipients).toBe(40);
-    expect(first!.tally.recipients).toBeGreaterThan(8);
-    expect(second!.tally.recipients).toBeGreaterThan(8);
+    const [a2, b2] = results.templates.map((variant) => variant.tally.recipients);
+    expect(results.templates.map((variant) => variant.variant)).toEqual(['A', 'B']);
+    expect((a2 ?? 0) + (b2 ?? 0)).toBe(40);
+    expect(a2).toBeGreaterThan(8);
+    expect(b2).toBeGreaterThan(8);
     const bodies = provider.delivered.map((m) => m.body[0]);
-    expect(bodies.filter((letter) => letter === 'B')).toHaveLength(second!.tally.recipients);
+    expect(bodies.filter((letter) => letter === 'B')).toHaveLength(b2 ?? -1);
   });
 
   it('birthday automation sends once a year per customer, however often it runs', async () => {

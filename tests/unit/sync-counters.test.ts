@@ -184,13 +184,17 @@ describe('counters syncing through the server', () => {
   it('campaigns: delivery reports and a STOP reply posted to the server reach every counter once', async () => {
     const termii = await startFakeTermii({ apiKey: 'TL-sync-key' });
     try {
-      let first: Counter | undefined;
+      // Counter 1 sends; its adapters read its campaign settings as they stand.
+      const holder: { first?: Counter } = {};
       const [a, b] = await business(2, {
         keychain: new MemoryKeychain(),
-        createProvider: (name, secret) => createProvider(name, first!.campaigns.settings.get(), secret),
+        createProvider: (name, secret) => {
+          if (holder.first === undefined) throw new Error('no counter yet');
+          return createProvider(name, holder.first.campaigns.settings.get(), secret);
+        },
       });
       if (a === undefined || b === undefined) throw new Error('no counters');
-      first = a;
+      holder.first = a;
       a.clock.now = Date.parse('2026-12-02T10:00:00Z'); // 11:00 Lagos
       const hooks = await a.sync.webhooks();
       expect(hooks.termii).toMatch(new RegExp(`^${server.url}/hooks/termii/[\\w-]+$`));

@@ -168,9 +168,11 @@ function tallyOf(rows: { status: MessageStatus; n: number; cost: number | null }
   return tally;
 }
 
+type CampaignStatement = 'campaign' | 'tally' | 'insertMessage' | 'insertEvent' | 'triggerSend';
+
 export class CampaignService {
   private readonly sql: Database.Database;
-  private readonly s: Record<string, Database.Statement>;
+  private readonly s: Record<CampaignStatement, Database.Statement>;
 
   constructor(
     private readonly deps: {
@@ -370,7 +372,7 @@ export class CampaignService {
             const priced = this.price(campaign.channel, text.text);
             const id = uuidv7(at);
             if (trigger !== null && campaign.trigger !== null) {
-              const fresh = this.s.triggerSend!.run(
+              const fresh = this.s.triggerSend.run(
                 campaign.trigger,
                 who.customerId,
                 trigger.period(who),
@@ -379,7 +381,7 @@ export class CampaignService {
               );
               if (fresh.changes === 0) continue;
             }
-            const result = this.s.insertMessage!.run({
+            const result = this.s.insertMessage.run({
               id,
               campaignId: campaign.id,
               customerId: who.customerId,
@@ -403,7 +405,7 @@ export class CampaignService {
             });
             if (result.changes === 1) {
               written += 1;
-              this.s.insertEvent!.run(id, quiet ? 'waiting' : 'queued', null, 'sender', at);
+              this.s.insertEvent.run(id, quiet ? 'waiting' : 'queued', null, 'sender', at);
             }
           }
         })
@@ -460,7 +462,7 @@ export class CampaignService {
           )
           .run(at, id);
         for (const message of held)
-          this.s.insertEvent!.run(message.id, 'failed', 'Campaign cancelled', 'sender', at);
+          this.s.insertEvent.run(message.id, 'failed', 'Campaign cancelled', 'sender', at);
         this.sql
           .prepare(`UPDATE campaigns SET state = 'cancelled', finished_at = ? WHERE id = ?`)
           .run(at, id);
@@ -526,7 +528,7 @@ export class CampaignService {
       throw new KasuwaError('invalid_input', 'Pick the template this automation sends.');
     }
     if (input.templateId !== null) this.deps.templates.get(input.templateId);
-    const current = this.triggers().find((setting) => setting.trigger === input.trigger)!;
+    const current = this.trigger(input.trigger);
     const threshold = input.threshold ?? current.threshold;
     this.sql
       .transaction(() => {
@@ -548,7 +550,13 @@ export class CampaignService {
         });
       })
       .immediate();
-    return this.triggers().find((setting) => setting.trigger === input.trigger)!;
+    return this.trigger(input.trigger);
+  }
+
+  private trigger(name: CampaignTrigger): TriggerSetting {
+    const setting = this.triggers().find((candidate) => candidate.trigger === name);
+    if (setting === undefined) throw new KasuwaError('not_found', 'That automation does not exist.');
+    return setting;
   }
 
   /**
@@ -723,7 +731,7 @@ export class CampaignService {
                updated_at = ? WHERE id = ?`,
           )
           .run(report.status, report.reason, report.status, report.at, at, report.message_id);
-        this.s.insertEvent!.run(report.message_id, report.status, report.reason, 'report', report.at);
+        this.s.insertEvent.run(report.message_id, report.status, report.reason, 'report', report.at);
       }
       this.sql.prepare('UPDATE message_reports SET applied_at = ? WHERE id = ?').run(at, report.id);
     }
@@ -803,28 +811,27 @@ export class CampaignService {
       scheduledAt: row.scheduled_at,
       createdAt: row.created_at,
       finishedAt: row.finished_at,
-      tally: tallyOf(this.s.tally!.all(id) as { status: MessageStatus; n: number; cost: number | null }[]),
+      tally: tallyOf(this.s.tally.all(id) as { status: MessageStatus; n: number; cost: number | null }[]),
     };
   }
 
   results(id: string): CampaignResults {
     const summary = this.summary(id);
     const row = this.row(id);
-    const grouped = <K extends string>(column: string) =>
-      this.sql
+    type Grouped = { key: string | null; status: MessageStatus; n: number; cost: number | null };
+    /** Counts by `column` and status; `column` is one of two fixed names, never input. */
+    const grouped = (column: 'variant' | 'carrier') => {
+      const rows = this.sql
         .prepare(
           `SELECT ${column} AS key, status, count(*) AS n, sum(cost_kobo) AS cost FROM messages WHERE campaign_id = ?
            GROUP BY ${column}, status`,
         )
-        .all(id) as { key: K | null; status: MessageStatus; n: number; cost: number | null }[];
-    const fold = <K extends string>(
-      rows: { key: K | null; status: MessageStatus; n: number; cost: number | null }[],
-    ) => {
-      const byKey = new Map<K | null, { status: MessageStatus; n: number; cost: number | null }[]>();
+        .all(id) as Grouped[];
+      const byKey = new Map<string | null, Grouped[]>();
       for (const item of rows) byKey.set(item.key, [...(byKey.get(item.key) ?? []), item]);
       return byKey;
     };
-    const variants = fold(grouped<'A' | 'B'>('variant'));
+    const variants = grouped('variant');
     const templates: CampaignResults['templates'] = [];
     for (const [variant, templateId] of [
       ['A', row.template_id],
@@ -839,7 +846,7 @@ export class CampaignService {
       }
       templates.push({ variant, templateId, name, tally: tallyOf(variants.get(variant) ?? []) });
     }
-    const carriers = fold(grouped<Carrier>('carrier'));
+    const carriers = grouped('carrier');
     const order: (Carrier | 'email')[] = ['MTN', 'Airtel', 'Glo', '9mobile', 'others', 'email'];
     const perCarrier = order
       .map((carrier) => {
@@ -920,7 +927,7 @@ export class CampaignService {
   }
 
   private row(id: string): CampaignRow {
-    const row = this.s.campaign!.get(id) as CampaignRow | undefined;
+    const row = this.s.campaign.get(id) as CampaignRow | undefined;
     if (row === undefined) throw new KasuwaError('not_found', 'That campaign is not there.');
     return row;
   }
@@ -929,7 +936,7 @@ export class CampaignService {
 /** A UUID-shaped id every counter derives alike from the same words (sha-256, version 8). */
 function derivedId(words: string): string {
   const hex = createHash('sha256').update(words).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 

@@ -105,7 +105,7 @@ export class CampaignSettingsStore {
     if (this.secrets.has(provider)) return this.secrets.get(provider) ?? null;
     const keychain = this.deps.keychain;
     if (keychain === null) return null;
-    let secret: string | null = null;
+    let secret: string | null;
     try {
       secret = await keychain.getSecret(KEYCHAIN_SERVICE, this.accountFor(provider));
     } catch {

@@ -69,9 +69,22 @@ function outgoing(row: MessageRow): OutgoingMessage {
   };
 }
 
+type SenderStatement =
+  | 'due'
+  | 'inFlight'
+  | 'consent'
+  | 'recentPromotions'
+  | 'hold'
+  | 'claim'
+  | 'sent'
+  | 'retry'
+  | 'final'
+  | 'event'
+  | 'counts';
+
 export class MessageSender {
   private readonly sql: Database.Database;
-  private readonly s: Record<string, Database.Statement>;
+  private readonly s: Record<SenderStatement, Database.Statement>;
   private readonly providers = new Map<ProviderName, { secret: string; provider: MessageProvider }>();
   private readonly pausedUntil = new Map<ProviderName, number>();
   private running = false;
@@ -171,7 +184,7 @@ export class MessageSender {
 
   async status(): Promise<SenderStatus> {
     const counts = new Map(
-      (this.s.counts!.all() as { status: MessageStatus; n: number }[]).map((row) => [row.status, row.n]),
+      (this.s.counts.all() as { status: MessageStatus; n: number }[]).map((row) => [row.status, row.n]),
     );
     return {
       online: this.deps.network.online(),
@@ -197,9 +210,14 @@ export class MessageSender {
         this.lastError = error instanceof Error ? error.message : String(error);
         this.deps.log('campaigns: send pass failed', { error: this.lastError });
       }
-      if (!this.running) break;
+      if (this.stopping()) break;
       if (worked === 0) await this.idle(this.nextWakeIn());
     }
+  }
+
+  /** Read through a method: `stop()` flips it while a pass is out. */
+  private stopping(): boolean {
+    return !this.running;
   }
 
   private idle(ms: number): Promise<void> {
@@ -230,7 +248,7 @@ export class MessageSender {
 
   /** Rows a crash left `sending`: ask the provider's history, or record them unconfirmed. */
   async settleInFlight(): Promise<number> {
-    const rows = this.s.inFlight!.all() as MessageRow[];
+    const rows = this.s.inFlight.all() as MessageRow[];
     const settings = this.deps.settings.get();
     for (const row of rows) {
       const name = (row.provider ?? this.providerFor(row.channel, settings.smsProvider)) as ProviderName;
@@ -247,26 +265,26 @@ export class MessageSender {
       this.sql
         .transaction(() => {
           if (outcome.outcome === 'sent') {
-            this.s.sent!.run({
+            this.s.sent.run({
               id: row.id,
               status: 'sent',
               ref: outcome.providerMessageId,
               reason: null,
               at,
             });
-            this.s.event!.run(row.id, 'sent', 'Confirmed from the provider after a restart', 'restart', at);
+            this.s.event.run(row.id, 'sent', 'Confirmed from the provider after a restart', 'restart', at);
           } else if (outcome.outcome === 'not-sent') {
-            this.s.retry!.run({
+            this.s.retry.run({
               id: row.id,
               reason: 'The app stopped before the provider took it',
               notBefore: at,
               at,
             });
-            this.s.event!.run(row.id, 'queued', 'Not sent before a restart', 'restart', at);
+            this.s.event.run(row.id, 'queued', 'Not sent before a restart', 'restart', at);
           } else {
             const reason = 'Unconfirmed: the app stopped while the provider was answering; not sent again';
-            this.s.sent!.run({ id: row.id, status: 'sent', ref: null, reason, at });
-            this.s.event!.run(row.id, 'sent', reason, 'restart', at);
+            this.s.sent.run({ id: row.id, status: 'sent', ref: null, reason, at });
+            this.s.event.run(row.id, 'sent', reason, 'restart', at);
           }
         })
         .immediate();
@@ -306,7 +324,7 @@ export class MessageSender {
       this.emitStatus();
       return 0;
     }
-    const due = this.s.due!.all({ now, channels: JSON.stringify(channels) }) as MessageRow[];
+    const due = this.s.due.all({ now, channels: JSON.stringify(channels) }) as MessageRow[];
     if (due.length === 0) {
       this.noteNotSetUp();
       this.finish();
@@ -375,13 +393,13 @@ export class MessageSender {
         for (const row of rows) {
           if (row.kind === 'promotional') {
             if (row.customer_id !== null && !this.consents(row.customer_id, row.channel)) {
-              this.s.final!.run({
+              this.s.final.run({
                 id: row.id,
                 status: 'opted-out',
                 reason: 'No consent for this channel',
                 at: now,
               });
-              this.s.event!.run(row.id, 'opted-out', 'No consent for this channel', 'sender', now);
+              this.s.event.run(row.id, 'opted-out', 'No consent for this channel', 'sender', now);
               continue;
             }
             if (row.channel === 'sms' && inQuietHours(now, settings.quietHours)) {
@@ -394,7 +412,7 @@ export class MessageSender {
               continue;
             }
             if (row.customer_id !== null) {
-              const recent = this.s.recentPromotions!.get(row.customer_id, now - capWindow) as {
+              const recent = this.s.recentPromotions.get(row.customer_id, now - capWindow) as {
                 n: number;
                 oldest: number | null;
               };
@@ -413,7 +431,7 @@ export class MessageSender {
             }
           }
           const provider = this.providerFor(row.channel, settings.smsProvider);
-          if (this.s.claim!.run({ id: row.id, at: now, provider }).changes === 1) {
+          if (this.s.claim.run({ id: row.id, at: now, provider }).changes === 1) {
             claimed.push({ ...row, provider, sending_since: now });
           }
         }
@@ -423,12 +441,12 @@ export class MessageSender {
   }
 
   private hold(row: MessageRow, reason: string, until: number, now: number): void {
-    this.s.hold!.run('waiting', reason, until, now, row.id);
-    if (row.status !== 'waiting') this.s.event!.run(row.id, 'waiting', reason, 'sender', now);
+    this.s.hold.run('waiting', reason, until, now, row.id);
+    if (row.status !== 'waiting') this.s.event.run(row.id, 'waiting', reason, 'sender', now);
   }
 
   private consents(customerId: string, channel: ContactChannel): boolean {
-    const row = this.s.consent!.get(customerId) as
+    const row = this.s.consent.get(customerId) as
       { consent_sms: number; consent_whatsapp: number; consent_email: number } | undefined;
     if (row === undefined) return false;
     return (
@@ -454,15 +472,16 @@ export class MessageSender {
     const results: { row: MessageRow; outcome: SendOutcome }[] = [];
     await Promise.all(
       [...byProvider].map(async ([name, list]) => {
-        const provider = ready.get(name)!;
-        const interval = 1000 / (settings.throttlePerSecond[name] ?? 10);
+        const provider = ready.get(name);
+        if (provider === undefined) return;
+        const interval = 1000 / settings.throttlePerSecond[name];
         const started = Date.now();
         let next = 0;
         const worker = async () => {
-          while (next < list.length) {
-            const index = next;
+          for (let index = next; index < list.length; index = next) {
             next += 1;
-            const row = list[index]!;
+            const row = list[index];
+            if (row === undefined) break;
             const wait = started + index * interval - Date.now();
             if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
             let outcome: SendOutcome;
@@ -499,7 +518,7 @@ export class MessageSender {
     row: MessageRow,
     failure: Extract<SendOutcome, { outcome: 'retry' }>,
   ): Promise<SendOutcome> {
-    let settled: Awaited<ReturnType<MessageProvider['settle']>> = { outcome: 'unknown' };
+    let settled: Awaited<ReturnType<MessageProvider['settle']>>;
     try {
       settled = await provider.settle(outgoing(row), row.sending_since ?? this.deps.now(), this.abort.signal);
     } catch {
@@ -528,8 +547,8 @@ export class MessageSender {
                   ? null
                   : `Unconfirmed (${outcome.unconfirmed}); not sent again so it cannot arrive twice`;
               const ref = outcome.providerMessageId === '' ? null : outcome.providerMessageId;
-              this.s.sent!.run({ id: row.id, status, ref, reason, at });
-              this.s.event!.run(row.id, status, reason, 'sender', at);
+              this.s.sent.run({ id: row.id, status, ref, reason, at });
+              this.s.event.run(row.id, status, reason, 'sender', at);
               break;
             }
             case 'retry': {
@@ -537,21 +556,21 @@ export class MessageSender {
               const attempts = row.attempts + 1;
               if (attempts >= MAX_ATTEMPTS) {
                 const reason = `Gave up after ${attempts} tries: ${outcome.reason}`;
-                this.s.final!.run({ id: row.id, status: 'failed', reason, at });
-                this.s.event!.run(row.id, 'failed', reason, 'sender', at);
+                this.s.final.run({ id: row.id, status: 'failed', reason, at });
+                this.s.event.run(row.id, 'failed', reason, 'sender', at);
               } else {
                 const delay = Math.max(
                   outcome.retryAfterMs ?? 0,
                   backoffDelay(attempts, random, { baseMs: 2_000, maxMs: 10 * 60_000 }),
                 );
-                this.s.retry!.run({ id: row.id, reason: outcome.reason, notBefore: at + delay, at });
+                this.s.retry.run({ id: row.id, reason: outcome.reason, notBefore: at + delay, at });
               }
               break;
             }
             case 'failed':
             case 'undeliverable':
-              this.s.final!.run({ id: row.id, status: outcome.outcome, reason: outcome.reason, at });
-              this.s.event!.run(row.id, outcome.outcome, outcome.reason, 'sender', at);
+              this.s.final.run({ id: row.id, status: outcome.outcome, reason: outcome.reason, at });
+              this.s.event.run(row.id, outcome.outcome, outcome.reason, 'sender', at);
               break;
           }
         }

@@ -12,8 +12,8 @@
  * - birthdays are month and day in Lagos time; a 29 February birthday is kept on 28 February in
  *   a year without one.
  *
- * Counting and the recipient list read every listed customer once, stats first: the stats row
- * is small and most rules are on it, so the customer row is read only for the rows that pass.
+ * Counting and the recipient list read every listed customer once (see `Walk` for which table
+ * leads); nothing is held in memory beyond a page.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type {
@@ -47,6 +47,10 @@ export interface CompiledSegment {
   /** A condition over `c` (customers) and `s` (customer_stats), `?` for each value. */
   where: string;
   params: SqlValue[];
+  /** The rules alone (`where` without the listed test), for queries that state that test themselves. */
+  rules: string;
+  /** Whether any rule reads the customer row (not only its stats). */
+  readsCustomer: boolean;
 }
 
 /** One customer a campaign can send to, with the fields its templates personalise. */
@@ -66,8 +70,6 @@ export interface SegmentRecipient {
   birthday: string | null;
   state: NigerianState | null;
 }
-
-const FROM = 'customer_stats s CROSS JOIN customers c ON c.id = s.customer_id';
 
 const NUMBER_COLUMNS = {
   totalSpent: 's.total_spent_kobo',
@@ -128,7 +130,10 @@ function hasTag(tag: string): Fragment {
   const exact = { sql: 'EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = ?)', params: [tag] };
   if (!PLAIN_TAG.test(tag)) return exact;
   // The substring test skips json_each for the many rows without the tag; json_each keeps it exact.
-  return { sql: `instr(c.tags, ?) > 0 AND ${exact.sql}`, params: [JSON.stringify(tag), tag] };
+  return {
+    sql: `CASE WHEN instr(c.tags, ?) > 0 THEN ${exact.sql} ELSE 0 END`,
+    params: [JSON.stringify(tag), tag],
+  };
 }
 
 function isLeapYear(year: number): boolean {
@@ -180,7 +185,7 @@ function zoneIn(ids: readonly string[], zones: CompileContext['zones']): Fragmen
   if (zones.split.size > 0) {
     const split = [...zones.split];
     parts.push({
-      sql: `c.state IN (${marks(split.length)}) AND ${ZONE_FUNCTION}(c.state, c.lga_city) IN (${marks(ids.length)})`,
+      sql: `CASE WHEN c.state IN (${marks(split.length)}) THEN ${ZONE_FUNCTION}(c.state, c.lga_city) IN (${marks(ids.length)}) ELSE 0 END`,
       params: [...split, ...ids],
     });
   }
@@ -243,6 +248,17 @@ function compileRule(rule: SegmentRule, context: CompileContext): Fragment {
   }
 }
 
+/** The rules that read the customer row rather than its stats. */
+const CUSTOMER_FIELDS = new Set<SegmentRule['field']>([
+  'added',
+  'state',
+  'zone',
+  'carrier',
+  'tags',
+  'birthdayMonth',
+  'birthdayWithin',
+]);
+
 /** The WHERE of a definition at `now`, listed customers only. */
 export function compileSegment(
   definition: SegmentDefinition,
@@ -256,7 +272,12 @@ export function compileSegment(
     parsed.match === 'any' ? 'OR' : 'AND',
     '1',
   );
-  return { where: `s.listed = 1 AND (${rules.sql})`, params: rules.params };
+  return {
+    where: `s.listed = 1 AND (${rules.sql})`,
+    params: rules.params,
+    rules: rules.sql,
+    readsCustomer: parsed.rules.some((rule) => CUSTOMER_FIELDS.has(rule.field)),
+  };
 }
 
 interface CountRow {
@@ -280,7 +301,7 @@ interface MemberRow {
   consentEmail: number;
 }
 
-/** One recipient as the page query returns it: the stats rowid (the page's bookmark), then the fields. */
+/** One recipient as the page query returns it: the driving row's rowid (the bookmark), then the fields. */
 type RecipientColumns = [
   position: number,
   customerId: string,
@@ -296,6 +317,29 @@ type RecipientColumns = [
   birthday: string | null,
   state: NigerianState | null,
 ];
+
+/**
+ * Which table a pass walks. Every pass reads every listed customer once, and on an encrypted
+ * file the cost is the pages read: rules only on stats walk the small stats table and read a
+ * customer row only for the rows that pass; rules on the customer walk customers (a state, a
+ * birthday or a tag usually leaves few rows for the stats lookup).
+ */
+interface Walk {
+  from: string;
+  position: string;
+}
+
+const STATS_FIRST: Walk = {
+  from: 'customer_stats s CROSS JOIN customers c ON c.id = s.customer_id',
+  position: 's.rowid',
+};
+const CUSTOMERS_FIRST: Walk = {
+  from: 'customers c CROSS JOIN customer_stats s ON s.customer_id = c.id',
+  position: 'c.rowid',
+};
+
+/** Members pages walk the spend index while that is cheaper than reading the whole book. */
+const INDEX_WALK_LIMIT = 5_000;
 
 export class SegmentEngine {
   private readonly sql: Database.Database;
@@ -331,14 +375,20 @@ export class SegmentEngine {
   /** How many customers match, and how many of them each channel could reach with a promotion. */
   countSegment(definition: SegmentDefinition): SegmentCount {
     const started = performance.now();
-    const { where, params } = this.compile(definition);
-    const row = this.statement<CountRow>(
-      `SELECT count(*) AS matching,
-         sum(s.consent_sms = 1 AND ${ADDRESS.sms.present}) AS sms,
-         sum(s.consent_whatsapp = 1 AND ${ADDRESS.whatsapp.present}) AS whatsapp,
-         sum(s.consent_email = 1 AND ${ADDRESS.email.present}) AS email
-       FROM ${FROM} WHERE ${where}`,
-    ).get(...params);
+    const compiled = this.compile(definition);
+    // The phone is always there (and WhatsApp falls back to it); an email address may not be.
+    const row = compiled.readsCustomer
+      ? this.statement<CountRow>(
+          `SELECT count(*) AS matching, sum(s.consent_sms = 1) AS sms, sum(s.consent_whatsapp = 1) AS whatsapp,
+             sum(s.consent_email = 1 AND c.email <> '') AS email
+           FROM ${CUSTOMERS_FIRST.from} WHERE ${compiled.where}`,
+        ).get(...compiled.params)
+      : this.statement<CountRow>(
+          `SELECT count(*) AS matching, sum(s.consent_sms = 1) AS sms, sum(s.consent_whatsapp = 1) AS whatsapp,
+             sum(CASE WHEN s.consent_email = 1
+               THEN EXISTS (SELECT 1 FROM customers c WHERE c.id = s.customer_id AND c.email <> '') END) AS email
+           FROM customer_stats s WHERE ${compiled.where}`,
+        ).get(...compiled.params);
     return {
       matching: row?.matching ?? 0,
       reachable: { sms: row?.sms ?? 0, whatsapp: row?.whatsapp ?? 0, email: row?.email ?? 0 },
@@ -348,20 +398,28 @@ export class SegmentEngine {
 
   /** A page of the segment, biggest spenders first. */
   members(definition: SegmentDefinition, page: { offset: number; limit: number }): Page<SegmentMember> {
-    const { where, params } = this.compile(definition);
-    const total = this.statement<{ n: number }>(`SELECT count(*) AS n FROM ${FROM} WHERE ${where}`).get(
-      ...params,
-    );
+    const compiled = this.compile(definition);
+    const total = this.matching(compiled);
+    if (total <= page.offset) return { total, rows: [] };
+    const listed = this.statement<{ n: number }>(
+      'SELECT count(*) AS n FROM customer_stats WHERE listed = 1',
+    ).get();
+    // Walking the spend index reads a stats row per entry, at random: fine for the first pages of
+    // a broad segment, ruinous for a narrow one or a deep page, which read the book once and sort.
+    const walked = ((page.offset + page.limit) * (listed?.n ?? total)) / total;
+    const byIndex = walked <= INDEX_WALK_LIMIT;
+    const walk = byIndex || !compiled.readsCustomer ? STATS_FIRST : CUSTOMERS_FIRST;
+    const listedTerm = byIndex ? 's.listed = 1' : '+s.listed = 1';
     const rows = this.statement<MemberRow>(
       `SELECT c.id AS customerId, c.display_name AS displayName, c.phone AS phone, c.carrier AS carrier,
          c.email AS email, s.tier AS tier, s.total_spent_kobo AS totalSpentKobo,
          s.last_purchase_at AS lastPurchaseAt, s.consent_sms AS consentSms,
          s.consent_whatsapp AS consentWhatsapp, s.consent_email AS consentEmail
-       FROM ${FROM} WHERE ${where}
-       ORDER BY s.total_spent_kobo DESC, s.rowid DESC LIMIT ? OFFSET ?`,
-    ).all(...params, page.limit, page.offset);
+       FROM ${walk.from} WHERE ${listedTerm} AND (${compiled.rules})
+       ORDER BY ${byIndex ? '' : '+'}s.total_spent_kobo DESC, s.rowid DESC LIMIT ? OFFSET ?`,
+    ).all(...compiled.params, page.limit, page.offset);
     return {
-      total: total?.n ?? 0,
+      total,
       rows: rows.map(({ consentSms, consentWhatsapp, consentEmail, ...member }) => ({
         ...member,
         consent: { sms: consentSms === 1, whatsapp: consentWhatsapp === 1, email: consentEmail === 1 },
@@ -371,31 +429,32 @@ export class SegmentEngine {
 
   /**
    * Everyone a message on `channel` would go to: an address for the channel, and for a promotion
-   * the customer's consent. Read a page at a time in the stats table's order, so a million
-   * customers take bounded memory, and the connection is free between pages: the caller may
-   * write its message rows while it walks the list (an open better-sqlite3 iterator would make
-   * every write on the connection throw until it finished).
+   * the customer's consent. Read a page at a time in table order, so a million customers take
+   * bounded memory, and the connection is free between pages: the caller may write its message
+   * rows while it walks the list (an open better-sqlite3 iterator would make every write on the
+   * connection throw until it finished).
    */
   *recipients(
     definition: SegmentDefinition,
     channel: ContactChannel,
     kind: MessageKind,
   ): Generator<SegmentRecipient, void, undefined> {
-    const { where, params } = this.compile(definition);
+    const compiled = this.compile(definition);
+    const walk = compiled.readsCustomer ? CUSTOMERS_FIRST : STATS_FIRST;
     const address = ADDRESS[channel];
     const consent = kind === 'promotional' ? ` AND ${CONSENT_COLUMNS[channel]} = 1` : '';
     const page = this.statement<RecipientColumns>(
-      `SELECT s.rowid, c.id, c.display_name, c.first_name, c.last_name, ${address.recipient}, ${address.carrier},
-         s.tier, s.points_balance, s.total_spent_kobo, s.last_purchase_at, c.birthday, c.state
-       FROM ${FROM}
-       WHERE s.rowid > ? AND ${where} AND ${address.present}${consent}
-       ORDER BY s.rowid LIMIT ?`,
+      `SELECT ${walk.position}, c.id, c.display_name, c.first_name, c.last_name, ${address.recipient},
+         ${address.carrier}, s.tier, s.points_balance, s.total_spent_kobo, s.last_purchase_at, c.birthday, c.state
+       FROM ${walk.from}
+       WHERE ${walk.position} > ? AND ${compiled.where}${consent} AND ${address.present}
+       ORDER BY ${walk.position} LIMIT ?`,
     );
     // Arrays rather than named rows: a campaign to a million customers builds a million of these.
     page.raw(true);
     let after = 0;
     for (;;) {
-      const rows = page.all(after, ...params, RECIPIENT_PAGE);
+      const rows = page.all(after, ...compiled.params, RECIPIENT_PAGE);
       for (const row of rows) {
         after = row[0];
         yield {
@@ -415,6 +474,15 @@ export class SegmentEngine {
       }
       if (rows.length < RECIPIENT_PAGE) return;
     }
+  }
+
+  private matching(compiled: CompiledSegment): number {
+    const row = this.statement<{ n: number }>(
+      compiled.readsCustomer
+        ? `SELECT count(*) AS n FROM ${CUSTOMERS_FIRST.from} WHERE ${compiled.where}`
+        : `SELECT count(*) AS n FROM customer_stats s WHERE ${compiled.where}`,
+    ).get(...compiled.params);
+    return row?.n ?? 0;
   }
 
   /** Statements by SQL text: the text depends only on the rules' shape, so a few are reused. */
