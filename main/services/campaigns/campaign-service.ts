@@ -625,7 +625,8 @@ export class CampaignService {
           period: () => lagosDay(at).slice(0, 4),
         };
       case 'lapsed':
-        // One "we miss you" per quiet spell: the period is the 60-day window the lapse began in.
+        // One "we miss you" per quiet spell: the period is the last purchase the spell began after,
+        // and only spells that began in the last 30 days past the threshold are looked at.
         return {
           definition: {
             match: 'all',
@@ -635,7 +636,7 @@ export class CampaignService {
               { field: 'lastPurchase', op: 'within', days: setting.threshold + 30 },
             ],
           },
-          period: () => lagosMonth(at),
+          period: (who) => `after:${String(who.lastPurchaseAt)}`,
         };
       case 'points-ready':
         return {

@@ -136,6 +136,18 @@ function hasTag(tag: string): Fragment {
   };
 }
 
+/**
+ * Customers whose birthday (`MM-DD` or `YYYY-MM-DD`) has its month or month-day in `values`, read
+ * from the birthday index alone: a few pages instead of the whole customer table, and when the
+ * rules must all hold the matching rows are then fetched by rowid rather than scanned for.
+ */
+function bornOn(part: string, values: readonly string[]): Fragment {
+  return {
+    sql: `c.rowid IN (SELECT rowid FROM customers WHERE birthday IS NOT NULL AND ${part} IN (${marks(values.length)}))`,
+    params: [...values],
+  };
+}
+
 function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
@@ -237,12 +249,11 @@ function compileRule(rule: SegmentRule, context: CompileContext): Fragment {
     }
     case 'birthdayMonth': {
       const months = [...new Set(rule.values)].map((month) => String(month).padStart(2, '0'));
-      return inList('substr(c.birthday, -5, 2)', months, rule.op);
+      const positive = bornOn('substr(birthday, -5, 2)', months);
+      return rule.op === 'in' ? positive : not(positive);
     }
-    case 'birthdayWithin': {
-      const days = birthdayWindow(context.now, rule.days);
-      return { sql: `substr(c.birthday, -5) IN (${marks(days.length)})`, params: days };
-    }
+    case 'birthdayWithin':
+      return bornOn('substr(birthday, -5)', birthdayWindow(context.now, rule.days));
     case 'consent':
       return { sql: `${CONSENT_COLUMNS[rule.channel]} = ?`, params: [rule.granted ? 1 : 0] };
   }
