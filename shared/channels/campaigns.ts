@@ -33,7 +33,11 @@ export const segmentRuleSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('tier'), op: setOp, values: z.array(z.enum(TIERS)).min(1).max(4) }),
   z.object({ field: z.literal('state'), op: setOp, values: z.array(z.enum(NIGERIAN_STATES)).min(1).max(37) }),
   /** Delivery zones by id (shared/delivery-zones.ts); a customer's zone follows state and LGA. */
-  z.object({ field: z.literal('zone'), op: setOp, values: z.array(z.string().min(1).max(40)).min(1).max(40) }),
+  z.object({
+    field: z.literal('zone'),
+    op: setOp,
+    values: z.array(z.string().min(1).max(40)).min(1).max(40),
+  }),
   z.object({ field: z.literal('carrier'), op: setOp, values: z.array(z.enum(CARRIERS)).min(1).max(5) }),
   z.object({
     field: z.literal('tags'),
@@ -209,7 +213,10 @@ export interface CampaignTally {
   optedOut: number;
   undeliverable: number;
   costKobo: number;
-  /** Delivered out of those that left (sent, delivered, failed, undeliverable); null before any. */
+  /**
+   * Delivered out of those whose fate is known (delivered, failed, undeliverable); null until a
+   * report or an answer settles one. Sent messages still without a report are not counted.
+   */
   deliveryRate: number | null;
 }
 
@@ -266,10 +273,21 @@ export const campaignSettingsSchema = z.object({
   /** Lagos time; promotional SMS is held in between (NCC). */
   quietHours: z.object({ start: timeOfDay, end: timeOfDay }),
   /** At most this many promotional messages per customer in `frequencyCapHours`. */
-  frequencyCap: z.object({ messages: z.number().int().min(1).max(50), hours: z.number().int().min(1).max(720) }),
+  frequencyCap: z.object({
+    messages: z.number().int().min(1).max(50),
+    hours: z.number().int().min(1).max(720),
+  }),
   smsProvider: z.enum(['termii', 'africastalking']),
-  termii: z.object({ baseUrl: url, senderId: z.string().trim().max(11), channel: z.enum(['generic', 'dnd']) }),
-  africastalking: z.object({ baseUrl: url, username: z.string().trim().max(100), senderId: z.string().trim().max(11) }),
+  termii: z.object({
+    baseUrl: url,
+    senderId: z.string().trim().max(11),
+    channel: z.enum(['generic', 'dnd']),
+  }),
+  africastalking: z.object({
+    baseUrl: url,
+    username: z.string().trim().max(100),
+    senderId: z.string().trim().max(11),
+  }),
   whatsapp: z.object({ baseUrl: url, phoneNumberId: z.string().trim().max(40) }),
   smtp: z.object({
     host: z.string().trim().max(253),
@@ -314,7 +332,9 @@ export interface SenderStatus {
 export const campaignChannels = {
   'campaigns:segments': channel<Segment[]>()(noInput),
   'campaigns:countSegment': channel<SegmentCount>()(z.object({ definition: segmentDefinitionSchema })),
-  'campaigns:segmentMembers': channel<Page<SegmentMember>>()(z.object({ segment: segmentSource, ...pageInput })),
+  'campaigns:segmentMembers': channel<Page<SegmentMember>>()(
+    z.object({ segment: segmentSource, ...pageInput }),
+  ),
   'campaigns:saveSegment': channel<Segment>()(
     z.object({
       id: z.uuid().optional(),
@@ -348,7 +368,11 @@ export const campaignChannels = {
   'campaigns:list': channel<Page<CampaignSummary>>()(z.object({ ...pageInput })),
   'campaigns:results': channel<CampaignResults>()(idInput),
   'campaigns:messages': channel<Page<CampaignMessage>>()(
-    z.object({ campaignId: z.uuid(), status: z.enum(MESSAGE_STATUSES).nullable().default(null), ...pageInput }),
+    z.object({
+      campaignId: z.uuid(),
+      status: z.enum(MESSAGE_STATUSES).nullable().default(null),
+      ...pageInput,
+    }),
   ),
   'campaigns:cancel': channel<CampaignSummary>()(idInput),
   'campaigns:triggers': channel<TriggerSetting[]>()(noInput),

@@ -152,19 +152,24 @@ function tallyOf(rows: { status: MessageStatus; n: number; cost: number | null }
         tally.delivered += row.n;
         tally.costKobo += row.cost ?? 0;
         break;
+      // A message the provider refused costs nothing (the sender zeroes its cost); one that left
+      // and then failed to arrive is charged, as the networks charge it.
       case 'failed':
         tally.failed += row.n;
+        tally.costKobo += row.cost ?? 0;
         break;
       case 'opted-out':
         tally.optedOut += row.n;
         break;
       case 'undeliverable':
         tally.undeliverable += row.n;
+        tally.costKobo += row.cost ?? 0;
         break;
     }
   }
-  const left = tally.sent + tally.delivered + tally.failed + tally.undeliverable;
-  tally.deliveryRate = left === 0 ? null : tally.delivered / left;
+  // Out of the messages whose fate is known: one sent without a report yet is neither.
+  const settled = tally.delivered + tally.failed + tally.undeliverable;
+  tally.deliveryRate = settled === 0 ? null : tally.delivered / settled;
   return tally;
 }
 
@@ -185,6 +190,8 @@ export class CampaignService {
       now: () => number;
       /** Wakes the send loop: new messages were written. */
       kick: () => void;
+      /** Delivery reports changed these campaigns' tallies (called inside the pull's transaction). */
+      reported?: (campaignIds: string[]) => void;
     },
   ) {
     this.sql = deps.sql;
@@ -457,7 +464,7 @@ export class CampaignService {
           .all(id) as { id: string }[];
         this.sql
           .prepare(
-            `UPDATE messages SET status = 'failed', reason = 'Campaign cancelled', updated_at = ?
+            `UPDATE messages SET status = 'failed', reason = 'Campaign cancelled', cost_kobo = 0, updated_at = ?
              WHERE campaign_id = ? AND status IN ('queued', 'waiting')`,
           )
           .run(at, id);
@@ -709,7 +716,7 @@ export class CampaignService {
   applyWaitingReports(): number {
     const reports = this.sql
       .prepare(
-        `SELECT r.id, r.status, r.reason, r.at, m.id AS message_id, m.status AS current
+        `SELECT r.id, r.status, r.reason, r.at, m.id AS message_id, m.campaign_id, m.status AS current
          FROM message_reports r JOIN messages m ON m.provider = r.provider AND m.provider_message_id = r.provider_message_id
          WHERE r.applied_at IS NULL ORDER BY r.at`,
       )
@@ -719,6 +726,7 @@ export class CampaignService {
       reason: string | null;
       at: number;
       message_id: string;
+      campaign_id: string | null;
       current: MessageStatus;
     }[];
     const at = this.deps.now();
@@ -736,6 +744,8 @@ export class CampaignService {
       }
       this.sql.prepare('UPDATE message_reports SET applied_at = ? WHERE id = ?').run(at, report.id);
     }
+    const touched = [...new Set(reports.map((report) => report.campaign_id))].filter((id) => id !== null);
+    if (touched.length > 0) this.deps.reported?.(touched);
     return reports.length;
   }
 

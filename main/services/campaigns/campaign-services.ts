@@ -75,6 +75,8 @@ export class CampaignServices {
       shop,
       now: deps.now,
       kick: () => sender?.kick(),
+      // Reports arrive inside a pull's transaction: the screen hears once it has committed.
+      reported: (ids) => setImmediate(() => sender?.progressFor(ids)),
     });
     const environment = deps.environment;
     sender = new MessageSender({

@@ -144,8 +144,8 @@ export class MessageSender {
            updated_at = @at WHERE id = @id`,
       ),
       final: p(
-        `UPDATE messages SET status = @status, reason = @reason, sending_since = NULL, sent_at = NULL, updated_at = @at
-         WHERE id = @id`,
+        `UPDATE messages SET status = @status, reason = @reason, sending_since = NULL, sent_at = NULL, cost_kobo = 0,
+           updated_at = @at WHERE id = @id`,
       ),
       event: p(`INSERT INTO message_events (message_id, status, reason, source, at) VALUES (?, ?, ?, ?, ?)`),
       counts: p(
@@ -578,6 +578,14 @@ export class MessageSender {
       })
       .immediate();
     this.lastError = error;
+  }
+
+  /** Tells the screen where these campaigns stand (after delivery reports came in with a pull). */
+  progressFor(campaignIds: string[]): void {
+    for (const id of campaignIds) {
+      const summary = this.deps.campaigns.summary(id);
+      this.deps.onProgress({ campaignId: id, state: summary.state, tally: summary.tally });
+    }
   }
 
   private finish(touched: Set<string> = new Set()): void {
