@@ -222,20 +222,7 @@ export function createShopServices(
     sales,
     reports: new ReportService({ db, audit, staff, now, deviceId: () => built(settings).device().deviceId }),
     sync,
-    campaigns: new CampaignServices({
-      db,
-      audit,
-      settings,
-      business,
-      deviceId: () => built(settings).device().deviceId,
-      now,
-      environment: {
-        keychain: null,
-        network: environment.network,
-        log: environment.log,
-        ...campaignEnvironment,
-      },
-    }),
+    campaigns,
   };
 }
 
