@@ -582,6 +582,8 @@ export class MessageSender {
 
   /** Tells the screen where these campaigns stand (after delivery reports came in with a pull). */
   progressFor(campaignIds: string[]): void {
+    // Called a moment after the pull committed: the shop may have closed since.
+    if (!this.sql.open) return;
     for (const id of campaignIds) {
       const summary = this.deps.campaigns.summary(id);
       this.deps.onProgress({ campaignId: id, state: summary.state, tally: summary.tally });
