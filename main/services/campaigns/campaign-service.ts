@@ -356,12 +356,10 @@ export class CampaignService {
       campaign.template_b_id === null ? null : this.deps.templates.get(campaign.template_b_id);
     const settings = this.deps.settings.get();
     const shop = this.deps.shop();
-    const recipients = [...this.deps.segments.recipients(definition, campaign.channel, campaign.kind)].filter(
-      (who) => trigger?.only === undefined || trigger.only.has(who.customerId),
-    );
     let written = 0;
-    for (let start = 0; start < recipients.length; start += WRITE_CHUNK) {
-      const chunk = recipients.slice(start, start + WRITE_CHUNK);
+    // The segment engine reads its list a page at a time (no statement stays open between pages),
+    // so each chunk is written as it comes: a campaign to a million customers never holds them all.
+    const writeChunk = (chunk: CampaignRecipient[]) =>
       this.sql
         .transaction(() => {
           const at = this.deps.now();
@@ -417,7 +415,16 @@ export class CampaignService {
           }
         })
         .immediate();
+    let chunk: CampaignRecipient[] = [];
+    for (const who of this.deps.segments.recipients(definition, campaign.channel, campaign.kind)) {
+      if (trigger?.only !== undefined && !trigger.only.has(who.customerId)) continue;
+      chunk.push(who);
+      if (chunk.length === WRITE_CHUNK) {
+        writeChunk(chunk);
+        chunk = [];
+      }
     }
+    if (chunk.length > 0) writeChunk(chunk);
     const at = this.deps.now();
     this.sql
       .prepare(
