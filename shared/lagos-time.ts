@@ -24,6 +24,12 @@ export function lagosHour(at: number): number {
   return new Date(at + OFFSET_MS).getUTCHours();
 }
 
+/** Minutes since Lagos midnight (0–1439). */
+export function lagosMinuteOfDay(at: number): number {
+  const shifted = new Date(at + OFFSET_MS);
+  return shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
+}
+
 /** `YYYY-MM` of the Lagos month that contains `at`. */
 export function lagosMonth(at: number): string {
   return lagosDay(at).slice(0, 7);

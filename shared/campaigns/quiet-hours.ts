@@ -3,18 +3,11 @@
  * and 08:00 Lagos time), and never more often than the frequency cap allows. Pure functions of
  * the time, so the send loop and the tests share them with a fake clock.
  */
-
-const LAGOS_OFFSET_MS = 60 * 60 * 1000; // West Africa Time, UTC+1, no daylight saving.
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { lagosMinuteOfDay } from '../lagos-time';
 
 function minutesOf(time: string): number {
   const [hours = '0', minutes = '0'] = time.split(':');
   return Number(hours) * 60 + Number(minutes);
-}
-
-/** Minutes since Lagos midnight. */
-function lagosMinutes(at: number): number {
-  return Math.floor(((((at + LAGOS_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
 }
 
 export interface QuietHours {
@@ -24,7 +17,7 @@ export interface QuietHours {
 
 /** True when `at` falls in quiet hours (which may wrap over midnight, as 20:00–08:00 does). */
 export function inQuietHours(at: number, quiet: QuietHours): boolean {
-  const now = lagosMinutes(at);
+  const now = lagosMinuteOfDay(at);
   const start = minutesOf(quiet.start);
   const end = minutesOf(quiet.end);
   if (start === end) return false;
@@ -35,7 +28,7 @@ export function inQuietHours(at: number, quiet: QuietHours): boolean {
 export function quietHoursEnd(at: number, quiet: QuietHours): number {
   if (!inQuietHours(at, quiet)) return at;
   const end = minutesOf(quiet.end);
-  const now = lagosMinutes(at);
+  const now = lagosMinuteOfDay(at);
   const ahead = (end - now + 24 * 60) % (24 * 60);
   const startOfMinute = at - (at % 60_000);
   return startOfMinute + ahead * 60_000;

@@ -80,7 +80,10 @@ type SenderStatement =
   | 'retry'
   | 'final'
   | 'event'
-  | 'counts';
+  | 'counts'
+  | 'nextDue'
+  | 'nextScheduled'
+  | 'waitingChannels';
 
 export class MessageSender {
   private readonly sql: Database.Database;
@@ -148,6 +151,11 @@ export class MessageSender {
            updated_at = @at WHERE id = @id`,
       ),
       event: p(`INSERT INTO message_events (message_id, status, reason, source, at) VALUES (?, ?, ?, ?, ?)`),
+      nextDue: p(`SELECT min(not_before) AS at FROM messages WHERE status IN ('queued', 'waiting')`),
+      nextScheduled: p(`SELECT min(scheduled_at) AS at FROM campaigns WHERE state = 'scheduled'`),
+      waitingChannels: p(
+        `SELECT DISTINCT channel FROM messages WHERE status IN ('queued', 'waiting') LIMIT 3`,
+      ),
       counts: p(
         `SELECT status, count(*) AS n FROM messages WHERE status IN ('queued', 'waiting', 'sending') GROUP BY status`,
       ),
@@ -235,12 +243,8 @@ export class MessageSender {
   }
 
   private nextWakeIn(): number {
-    const next = this.sql
-      .prepare(`SELECT min(not_before) AS at FROM messages WHERE status IN ('queued', 'waiting')`)
-      .get() as { at: number | null };
-    const scheduled = this.sql
-      .prepare(`SELECT min(scheduled_at) AS at FROM campaigns WHERE state = 'scheduled'`)
-      .get() as { at: number | null };
+    const next = this.s.nextDue.get() as { at: number | null };
+    const scheduled = this.s.nextScheduled.get() as { at: number | null };
     const candidates = [next.at, scheduled.at].filter((at): at is number => at !== null);
     const soonest = candidates.length === 0 ? Infinity : Math.min(...candidates) - this.deps.now();
     return Math.max(50, Math.min(IDLE_MS, soonest));
@@ -338,9 +342,7 @@ export class MessageSender {
   }
 
   private noteNotSetUp(): void {
-    const waiting = this.sql
-      .prepare(`SELECT DISTINCT channel FROM messages WHERE status IN ('queued', 'waiting') LIMIT 3`)
-      .all() as { channel: ContactChannel }[];
+    const waiting = this.s.waitingChannels.all() as { channel: ContactChannel }[];
     const settings = this.deps.settings.get();
     const missing = waiting
       .map(({ channel }) => this.providerFor(channel, settings.smsProvider))
@@ -592,10 +594,7 @@ export class MessageSender {
 
   private finish(touched: Set<string> = new Set()): void {
     for (const id of this.deps.campaigns.finishSettled()) touched.add(id);
-    for (const id of touched) {
-      const summary = this.deps.campaigns.summary(id);
-      this.deps.onProgress({ campaignId: id, state: summary.state, tally: summary.tally });
-    }
+    this.progressFor([...touched]);
     this.emitStatus();
   }
 

@@ -13,6 +13,7 @@ import {
   scrub,
   e164Digits,
   type ProviderAnswer,
+  noAnswer,
 } from './http';
 
 export interface AfricasTalkingConfig {
@@ -67,14 +68,7 @@ export class AfricasTalkingProvider implements MessageProvider {
   }
 
   private outcome(answer: ProviderAnswer, to: string): SendOutcome {
-    if (!answer.reached) {
-      return {
-        outcome: 'retry',
-        reason: this.reason(answer.reason),
-        retryAfterMs: null,
-        ambiguous: answer.maybeTaken,
-      };
-    }
+    if (!answer.reached) return noAnswer(answer, this.reason(answer.reason));
     const { status } = answer;
     if (status === 429 || status === 408 || status >= 500) {
       return {

@@ -182,3 +182,8 @@ export function answerMessage(answer: { json: unknown; text: string }): string {
   if (typeof nested === 'string' && nested.length > 0) return nested;
   return answer.text.length > 0 ? answer.text : 'no details given';
 }
+
+/** A request that got no HTTP answer: always a retry, flagged when the provider may have it anyway. */
+export function noAnswer(answer: { maybeTaken: boolean }, reason: string) {
+  return { outcome: 'retry', reason, retryAfterMs: null, ambiguous: answer.maybeTaken } as const;
+}

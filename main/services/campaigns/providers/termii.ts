@@ -12,6 +12,7 @@ import {
   providerRequest,
   scrub,
   type ProviderAnswer,
+  noAnswer,
 } from './http';
 
 export interface TermiiConfig {
@@ -60,14 +61,7 @@ export class TermiiProvider implements MessageProvider {
   }
 
   private sendOutcome(answer: ProviderAnswer): SendOutcome {
-    if (!answer.reached) {
-      return {
-        outcome: 'retry',
-        reason: this.reason(answer.reason),
-        retryAfterMs: null,
-        ambiguous: answer.maybeTaken,
-      };
-    }
+    if (!answer.reached) return noAnswer(answer, this.reason(answer.reason));
     const { status } = answer;
     if (status >= 200 && status < 300) {
       const id = termiiMessageId(answer.json);

@@ -14,6 +14,7 @@ import {
   providerRequest,
   scrub,
   type ProviderAnswer,
+  noAnswer,
 } from './http';
 
 export interface WhatsAppCloudConfig {
@@ -66,14 +67,7 @@ export class WhatsAppCloudProvider implements MessageProvider {
   }
 
   private outcome(answer: ProviderAnswer): SendOutcome {
-    if (!answer.reached) {
-      return {
-        outcome: 'retry',
-        reason: this.reason(answer.reason),
-        retryAfterMs: null,
-        ambiguous: answer.maybeTaken,
-      };
-    }
+    if (!answer.reached) return noAnswer(answer, this.reason(answer.reason));
     const { status } = answer;
     if (status >= 200 && status < 300) {
       const messages = field(answer.json, 'messages');
