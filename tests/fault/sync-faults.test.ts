@@ -234,7 +234,7 @@ describe('sync under faults', () => {
 
   it('the server killed mid-apply, again and again: every sale lands once', async () => {
     const a = fileCounter(scratch, 'server-killed');
-    const sold = sellMany(a, stock(a, 3), 1_200);
+    const sold = sellMany(a, stock(a, 3), 4_000);
     await a.shop.sync.createBusiness({
       serverUrl: server.url,
       deviceName: 'A',
@@ -247,7 +247,8 @@ describe('sync under faults', () => {
       const pass = a.shop.sync.engine.run().catch(() => {
         failures += 1;
       });
-      await new Promise((resolve) => setTimeout(resolve, randomInt(30, 300)));
+      // Soon after the pass starts: a quick machine pushes a few thousand sales in well under a second.
+      await new Promise((resolve) => setTimeout(resolve, randomInt(10, 120)));
       await server.kill();
       await pass;
       await server.restart();
