@@ -32,6 +32,8 @@ const nodeTarget = {
     'electron-updater',
     'better-sqlite3-multiple-ciphers',
     'keytar',
+    // sharp loads libvips from its @img/* packages next to it.
+    'sharp',
     'bufferutil',
     'utf-8-validate',
   ],
