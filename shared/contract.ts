@@ -9,6 +9,7 @@ import { foundationChannels } from './channels/foundation';
 import { productChannels } from './channels/products';
 import { reportChannels } from './channels/reports';
 import { saleChannels } from './channels/sales';
+import { storeChannels, type StoreOrdersEvent } from './channels/store';
 import { syncChannels, type SyncStatus } from './channels/sync';
 import type { AppStatus, UpdateStatus } from './channels/foundation';
 import type { Envelope } from './errors';
@@ -20,6 +21,7 @@ export * from './channels/foundation';
 export * from './channels/products';
 export * from './channels/reports';
 export * from './channels/sales';
+export * from './channels/store';
 export * from './channels/sync';
 
 export const channels = {
@@ -30,6 +32,7 @@ export const channels = {
   ...reportChannels,
   ...syncChannels,
   ...campaignChannels,
+  ...storeChannels,
 } as const;
 
 /** The one IPC channel that carries events from main to the renderer. */
@@ -46,6 +49,7 @@ export const events = {
   'update:status': z.custom<UpdateStatus>((value) => typeof value === 'object' && value !== null),
   'campaigns:progress': z.custom<CampaignProgress>((value) => typeof value === 'object' && value !== null),
   'campaigns:sender': z.custom<SenderStatus>((value) => typeof value === 'object' && value !== null),
+  'store:orders': z.custom<StoreOrdersEvent>((value) => typeof value === 'object' && value !== null),
   'app:status': z.custom<AppStatus>((value) => typeof value === 'object' && value !== null),
 } as const;
 

@@ -712,3 +712,109 @@ export const triggerSends = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.trigger, table.customerId, table.period] })],
 );
+
+// ── The online store ─────────────────────────────────────────────────────────────────────────
+
+/** The builder wizard's draft: one row, saved a section at a time (shared/store/draft.ts). */
+export const storeDraft = sqliteTable('store_draft', {
+  id: integer('id').primaryKey(),
+  /** JSON of `storeDraftSchema`. */
+  draft: text('draft').notNull(),
+  savedAt: integer('saved_at').notNull(),
+  /** When the last test order came back through the preview's checkout. */
+  testOrderAt: integer('test_order_at'),
+});
+
+/** Each time the store was published (the latest row is what shoppers see). */
+export const storePublications = sqliteTable('store_publications', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull(),
+  url: text('url').notNull(),
+  customDomain: text('custom_domain'),
+  files: integer('files').notNull(),
+  bytes: integer('bytes').notNull(),
+  uploaded: integer('uploaded').notNull(),
+  publishedAt: integer('published_at').notNull(),
+  staffId: text('staff_id'),
+});
+
+/**
+ * Orders from the online store (and the preview's test orders), as the sync server priced them.
+ * `status` follows the `store_order_updates` ledger; `data` is the order row as it arrived.
+ */
+export const storeOrders = sqliteTable(
+  'store_orders',
+  {
+    id: text('id').primaryKey(),
+    number: integer('number').notNull(),
+    status: text('status', { enum: ['pending', 'fulfilled', 'cancelled'] })
+      .notNull()
+      .default('pending'),
+    test: integer('test', { mode: 'boolean' }).notNull().default(false),
+    customerId: text('customer_id').references(() => customers.id),
+    customerName: text('customer_name').notNull(),
+    phone: text('phone').notNull(),
+    totalKobo: integer('total_kobo').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    paymentStatus: text('payment_status').notNull(),
+    paymentReference: text('payment_reference'),
+    /** JSON of the `store_order` row (shared/sync/protocol.ts). */
+    data: text('data').notNull(),
+    placedAt: integer('placed_at').notNull(),
+    saleId: text('sale_id'),
+    reason: text('reason').notNull().default(''),
+    updatedAt: integer('updated_at'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (table) => [
+    index('store_orders_status').on(table.status, table.placedAt),
+    index('store_orders_placed').on(table.placedAt),
+  ],
+);
+
+/** The lines of each order: what a pending order holds back from the counter's stock. */
+export const storeOrderLines = sqliteTable(
+  'store_order_lines',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => storeOrders.id),
+    lineNo: integer('line_no').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.orderId, table.lineNo] }),
+    index('store_order_lines_product').on(table.productId),
+  ],
+);
+
+/** What counters did with online orders (fulfilled as a sale, cancelled): a synced ledger. */
+export const storeOrderUpdates = sqliteTable(
+  'store_order_updates',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    status: text('status', { enum: ['fulfilled', 'cancelled'] }).notNull(),
+    saleId: text('sale_id'),
+    reason: text('reason').notNull().default(''),
+    staffId: text('staff_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('store_order_updates_order').on(table.orderId, table.createdAt)],
+);
+
+/** Online payments the sync server verified with Paystack or Flutterwave. */
+export const storePayments = sqliteTable(
+  'store_payments',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    provider: text('provider').notNull(),
+    reference: text('reference').notNull(),
+    status: text('status', { enum: ['paid', 'failed'] }).notNull(),
+    amountKobo: integer('amount_kobo').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [index('store_payments_order').on(table.orderId, table.at)],
+);

@@ -10,19 +10,24 @@
  * sale with its lines, payments, stock moves and points as one), and a second copy of the same
  * id is either the same fact or, for a sale whose amounts differ, a conflict for the owner.
  *
- * Two ledgers are written by the sync server alone, from providers' webhooks: delivery reports
- * (`message_report`) and STOP replies (`opt_out`). Counters pull them like any change but never
- * push them; a pushed one is refused.
+ * Four ledgers are written by the sync server alone: delivery reports (`message_report`) and STOP
+ * replies (`opt_out`) from providers' webhooks, and the online store's orders (`store_order`) and
+ * their online payments (`store_payment`). Counters pull them like any change but never push
+ * them; a pushed one is refused. What a counter does with an order (fulfilled as a sale,
+ * cancelled) is its own ledger, `store_order_update`.
  */
 import { z } from 'zod';
 import { PROVIDERS } from '../channels/campaigns';
 import { PAYMENT_METHODS } from '../channels/sales';
+import { NIGERIAN_STATES } from '../states';
+import { PAYMENT_OPTIONS } from '../store/draft';
+import { DELIVERY_OPTIONS, ORDER_PAYMENT_STATUSES } from '../store/storefront';
 
 export const SYNC_PROTOCOL_VERSION = 1;
 
 export const REPLICA_ENTITIES = ['business', 'staff', 'customer', 'product', 'setting'] as const;
 /** Ledgers only the sync server writes (from providers' webhooks); a counter never pushes them. */
-export const SERVER_LEDGER_ENTITIES = ['message_report', 'opt_out'] as const;
+export const SERVER_LEDGER_ENTITIES = ['message_report', 'opt_out', 'store_order', 'store_payment'] as const;
 export const LEDGER_ENTITIES = [
   'consent',
   'points',
@@ -30,6 +35,7 @@ export const LEDGER_ENTITIES = [
   'sale',
   'refund',
   'message',
+  'store_order_update',
   ...SERVER_LEDGER_ENTITIES,
 ] as const;
 export const SYNC_ENTITIES = [...REPLICA_ENTITIES, ...LEDGER_ENTITIES] as const;
@@ -244,6 +250,75 @@ export const optOutRowSchema = z.object({
   at,
 });
 
+const storeOrderCustomer = z.object({
+  name: z.string().min(1).max(120),
+  /** E.164. */
+  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'not an E.164 phone number'),
+  email: z.string().max(200),
+  state: z.enum(NIGERIAN_STATES),
+  lgaCity: z.string().max(120),
+  address: z.string().max(300),
+});
+
+/** An order from the online store, priced by the sync server from the published config. */
+export const storeOrderRowSchema = z.object({
+  id: z.uuid(),
+  /** Short and human, per business: "1042", said on the phone and printed on the label. */
+  number: z.number().int().positive(),
+  lines: z
+    .array(
+      z.object({
+        productId: id,
+        name: z.string().min(1).max(120),
+        unitPriceKobo: amount,
+        quantity: z.number().int().positive().max(1_000),
+        totalKobo: amount,
+      }),
+    )
+    .min(1)
+    .max(50),
+  customer: storeOrderCustomer,
+  delivery: z.object({
+    option: z.enum(DELIVERY_OPTIONS),
+    label: z.string().max(60),
+    zoneId: z.string().max(40).nullable(),
+    priceKobo: amount,
+    quoted: z.boolean(),
+    daysMin: z.number().int().min(0).max(120),
+    daysMax: z.number().int().min(0).max(120),
+  }),
+  payment: z.object({ method: z.enum(PAYMENT_OPTIONS), status: z.enum(ORDER_PAYMENT_STATUSES) }),
+  subtotalKobo: amount,
+  totalKobo: amount,
+  note: z.string().max(500),
+  /** Placed by the owner's "test store" button: shown as a test, never fulfilled as a sale. */
+  test: z.boolean(),
+  placedAt: at,
+});
+
+/** An online payment's outcome for an order, as the sync server verified it with the provider. */
+export const storePaymentRowSchema = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  provider: z.enum(['paystack', 'flutterwave']),
+  reference: z.string().min(1).max(200),
+  status: z.enum(['paid', 'failed']),
+  amountKobo: amount,
+  at,
+});
+
+/** What a counter did with an online order. */
+export const storeOrderUpdateRowSchema = z.object({
+  id,
+  orderId: z.uuid(),
+  status: z.enum(['fulfilled', 'cancelled']),
+  /** The counter's sale for a fulfilled order. */
+  saleId: id.nullable(),
+  reason: z.string().max(300),
+  staffId: id.nullable(),
+  createdAt: at,
+});
+
 export type ConsentRow = z.output<typeof consentRowSchema>;
 export type PointsRow = z.output<typeof pointsRowSchema>;
 export type StockMoveRow = z.output<typeof stockMoveRowSchema>;
@@ -252,6 +327,9 @@ export type RefundRow = z.output<typeof refundRowSchema>;
 export type MessageRow = z.output<typeof messageRowSchema>;
 export type MessageReportRow = z.output<typeof messageReportRowSchema>;
 export type OptOutRow = z.output<typeof optOutRowSchema>;
+export type StoreOrderRow = z.output<typeof storeOrderRowSchema>;
+export type StorePaymentRow = z.output<typeof storePaymentRowSchema>;
+export type StoreOrderUpdateRow = z.output<typeof storeOrderUpdateRowSchema>;
 export type ReplicaData = z.output<typeof replicaSchema>;
 
 export const LEDGER_SCHEMAS = {
@@ -263,6 +341,9 @@ export const LEDGER_SCHEMAS = {
   message: messageRowSchema,
   message_report: messageReportRowSchema,
   opt_out: optOutRowSchema,
+  store_order: storeOrderRowSchema,
+  store_payment: storePaymentRowSchema,
+  store_order_update: storeOrderUpdateRowSchema,
 } as const satisfies Record<LedgerEntity, z.ZodType>;
 
 /**
@@ -291,7 +372,10 @@ export type CheckedMutation =
   | { entity: 'refund'; op: 'append'; data: RefundRow }
   | { entity: 'message'; op: 'append'; data: MessageRow }
   | { entity: 'message_report'; op: 'append'; data: MessageReportRow }
-  | { entity: 'opt_out'; op: 'append'; data: OptOutRow };
+  | { entity: 'opt_out'; op: 'append'; data: OptOutRow }
+  | { entity: 'store_order'; op: 'append'; data: StoreOrderRow }
+  | { entity: 'store_payment'; op: 'append'; data: StorePaymentRow }
+  | { entity: 'store_order_update'; op: 'append'; data: StoreOrderUpdateRow };
 
 /**
  * Checks one mutation's entity, op and data; a refusal is a sentence for the log and the Sync
@@ -307,7 +391,7 @@ export function checkMutation(
   if (direction === 'push' && isServerLedgerEntity(entity)) {
     return {
       ok: false,
-      reason: `${entity} rows are written by the sync server from provider webhooks, never pushed`,
+      reason: `${entity} rows are written by the sync server, never pushed`,
     };
   }
   if (isReplicaEntity(entity)) {

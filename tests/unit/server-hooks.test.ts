@@ -398,8 +398,8 @@ describe('refusals', () => {
       },
     });
     expect(answer.results.map((r) => (r.status === 'rejected' ? r.reason : r.status))).toEqual([
-      'message_report rows are written by the sync server from provider webhooks, never pushed',
-      'opt_out rows are written by the sync server from provider webhooks, never pushed',
+      'message_report rows are written by the sync server, never pushed',
+      'opt_out rows are written by the sync server, never pushed',
     ]);
     expect(await changeCount(shopA.businessId)).toBe(before);
   });

@@ -23,6 +23,9 @@ import {
   type OptOutRow,
   type ReplicaEntity,
   type SaleRow,
+  type StoreOrderRow,
+  type StoreOrderUpdateRow,
+  type StorePaymentRow,
 } from '../../../shared/sync/protocol';
 import type { CustomerStats } from '../customers/customer-stats';
 import type { LedgerRows, LedgerWrite } from './ledgers';
@@ -34,6 +37,13 @@ import type { SyncProblems } from './sync-problems';
 export interface CampaignFacts {
   report(row: MessageReportRow): void;
   optOut(row: OptOutRow): void;
+}
+
+/** The online store's orders and payments from the sync server, and other counters' updates to them. */
+export interface StoreFacts {
+  order(row: StoreOrderRow): ApplyOutcome;
+  payment(row: StorePaymentRow): ApplyOutcome;
+  update(row: StoreOrderUpdateRow): ApplyOutcome;
 }
 
 export type ApplyOutcome = 'applied' | 'same' | 'conflict' | 'refused';
@@ -54,6 +64,7 @@ export class SyncApplier {
       rules: () => LoyaltyRules;
       /** Delivery reports and STOP replies the sync server took from the providers' webhooks. */
       campaignFacts: () => CampaignFacts;
+      storeFacts: () => StoreFacts;
       now: () => number;
     },
   ) {
@@ -102,6 +113,12 @@ export class SyncApplier {
       case 'opt_out':
         this.deps.campaignFacts().optOut(value.data);
         return 'applied';
+      case 'store_order':
+        return this.deps.storeFacts().order(value.data);
+      case 'store_payment':
+        return this.deps.storeFacts().payment(value.data);
+      case 'store_order_update':
+        return this.deps.storeFacts().update(value.data);
     }
   }
 
