@@ -11,6 +11,7 @@ import { productHandlers } from './products';
 import { reportHandlers } from './reports';
 import { saleHandlers, type PrintReceipt } from './sales';
 import { settingsHandlers } from './settings';
+import { storeHandlers } from './store';
 import { syncHandlers } from './sync';
 
 export interface HandlerDeps {
@@ -40,5 +41,6 @@ export function createHandlerTable({ runtime, updates, events, print }: HandlerD
     ...reportHandlers({ reports: () => shop().reports, till }),
     ...syncHandlers({ sync: () => shop().sync }),
     ...campaignHandlers({ campaigns: () => shop().campaigns, till }),
+    ...storeHandlers({ store: () => shop().store, orders: () => shop().storeOrders, till }),
   } satisfies HandlerTable;
 }

@@ -448,6 +448,16 @@ const VALID: { [C in ChannelName]: ChannelInput<C> } = {
   'campaigns:updateSettings': { quietHours: { start: '20:00', end: '08:00' } },
   'campaigns:setCredentials': { provider: 'termii', apiKey: 'TL-test-key' },
   'campaigns:senderStatus': undefined,
+  'store:state': undefined,
+  'store:saveDraft': { section: 'business', value: { name: 'Mama Put Provisions', state: 'Lagos' } },
+  'store:setPaymentKey': { provider: 'paystack', secretKey: 'sk_test_abc123' },
+  'store:preview': undefined,
+  'store:testOrder': undefined,
+  'store:publish': undefined,
+  'store:export': { folder: '/tmp/kasuwa-store' },
+  'store:orders': { status: 'pending', offset: 0, limit: 20 },
+  'store:fulfilOrder': { id: ID },
+  'store:cancelOrder': { id: ID, reason: 'Customer changed their mind' },
 };
 
 const anything = fc.anything({

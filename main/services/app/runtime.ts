@@ -4,6 +4,7 @@
  * app is "locked" and only the app:* channels answer; a wrong key, a missing key or a damaged
  * file becomes an error status with a human sentence, and the file is left untouched.
  */
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppStatus, KeyStorage } from '../../../shared/contract';
 import { KasuwaError } from '../../../shared/errors';
@@ -31,6 +32,11 @@ import { RiskService } from '../risk/risk-service';
 import { SaleService } from '../sales/sale-service';
 import { TillSession } from '../sales/till-session';
 import { StaffService } from '../staff/staff-service';
+import { StoreDrafts } from '../store/store-drafts';
+import { StoreOrders } from '../store/store-orders';
+import { StoreServices, type StoreEnvironment } from '../store/store-services';
+import { StoreSite } from '../store/store-site';
+import { ImageCache } from '../store/storefront/images';
 import type { NetworkSource, PowerSource } from '../sync/conditions';
 import { ManualNetwork, ManualPower } from '../sync/conditions';
 import { LedgerRows } from '../sync/ledgers';
@@ -66,6 +72,13 @@ export interface ShopServices {
   reports: ReportService;
   sync: SyncService;
   campaigns: CampaignServices;
+  store: StoreServices;
+  storeOrders: StoreOrders;
+}
+
+/** Where the store keeps its resized pictures and exports, and who hears of its progress. */
+export interface StoreFolders extends StoreEnvironment {
+  imageDir: string;
 }
 
 /** What sync needs from outside the database: the power and network readings and the HTTP client. */
@@ -91,6 +104,7 @@ export function createShopServices(
   now: () => number,
   environment: SyncEnvironment = defaultSyncEnvironment(),
   campaignEnvironment: Partial<CampaignEnvironment> = {},
+  storeEnvironment: Partial<StoreFolders> = {},
 ): ShopServices {
   const sql = db.sqlite;
   const audit = new AuditLog(sql, now);
@@ -131,6 +145,16 @@ export function createShopServices(
   });
   let sync: SyncService | null = null;
   let campaigns: CampaignServices | null = null;
+  const storeOrders = new StoreOrders({
+    sql,
+    audit,
+    sync: recorder,
+    customers,
+    products,
+    sales,
+    businessId: () => sync?.link().businessId ?? null,
+    now,
+  });
   const problems = new SyncProblems(sql, now);
   const conflicts = new SyncConflicts({
     sql,
@@ -153,6 +177,7 @@ export function createShopServices(
       report: (row) => built(campaigns).campaigns.recordReport(row),
       optOut: (row) => built(campaigns).campaigns.recordOptOut(row),
     }),
+    storeFacts: () => storeOrders,
     now,
   });
   const engine = new SyncEngine({
@@ -206,6 +231,27 @@ export function createShopServices(
       ...campaignEnvironment,
     },
   });
+  const scratch = path.join(tmpdir(), 'kasuwa-store');
+  const store = new StoreServices({
+    sql,
+    audit,
+    drafts: new StoreDrafts({ sql, audit, business, now }),
+    orders: storeOrders,
+    site: new StoreSite({
+      products,
+      reserved: () => storeOrders.reserved(),
+      images: new ImageCache(storeEnvironment.imageDir ?? path.join(scratch, 'images')),
+    }),
+    sync,
+    transport: environment.transport,
+    deviceId: () => built(settings).device().deviceId,
+    environment: {
+      keychain: storeEnvironment.keychain ?? campaignEnvironment.keychain ?? null,
+      exportDir: storeEnvironment.exportDir ?? path.join(scratch, 'export'),
+      onProgress: storeEnvironment.onProgress ?? (() => undefined),
+    },
+    now,
+  });
   return {
     db,
     audit,
@@ -223,6 +269,8 @@ export function createShopServices(
     reports: new ReportService({ db, audit, staff, now, deviceId: () => built(settings).device().deviceId }),
     sync,
     campaigns,
+    store,
+    storeOrders,
   };
 }
 
@@ -335,6 +383,7 @@ export class ShopRuntime {
     this.checkpoints = null;
     this.services?.sync.stop();
     void this.services?.campaigns.sender.stop();
+    void this.services?.store.close();
     this.services?.db.close();
     this.services = null;
   }
@@ -363,6 +412,12 @@ export class ShopRuntime {
               ? {}
               : { createProvider: this.options.createProvider }),
           },
+          {
+            keychain: this.options.keychain,
+            imageDir: path.join(this.options.dataDir, 'store-images'),
+            exportDir: path.join(this.options.dataDir, 'store-export'),
+            onProgress: (progress) => this.options.events.emit('progress', progress),
+          },
         );
         // Read before the services are handed out: a damaged page here must leave the app locked.
         setupDone = services.business.isSetUp();
@@ -385,10 +440,24 @@ export class ShopRuntime {
       services.sync.onStatus((status) => this.options.events.emit('sync:status', status));
       services.sync.start();
       services.campaigns.sender.start();
+      services.storeOrders.onChange(() => this.announceOrders(services));
       for (const listener of this.readyListeners) listener(services);
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Tells the screen how many online orders wait, and which came in last. */
+  private announceOrders(services: ShopServices): void {
+    if (this.services !== services) return;
+    const latest = services.storeOrders.list({ status: 'pending', offset: 0, limit: 1 }).rows[0];
+    this.options.events.emit('store:orders', {
+      pending: services.storeOrders.pendingCount(),
+      newest:
+        latest === undefined
+          ? null
+          : { id: latest.id, number: latest.number, customerName: latest.customerName, totalKobo: latest.totalKobo },
+    });
   }
 
   private fail(error: unknown): void {

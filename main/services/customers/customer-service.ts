@@ -286,10 +286,13 @@ export class CustomerService {
     return row === undefined ? null : summary(row);
   }
 
-  create(input: CustomerInput, staffId: string | null): Customer {
+  /**
+   * `id` is for a customer several counters may each make from the same fact (an online order):
+   * made from what identifies them, so the copies are one record when they sync.
+   */
+  create(input: CustomerInput, staffId: string | null, id: string = uuidv7(this.deps.now())): Customer {
     const phone = parsePhone(input.phone, 'phone');
     const whatsapp = input.whatsapp === '' ? phone : parsePhone(input.whatsapp, 'whatsapp');
-    const id = uuidv7(this.deps.now());
     this.sql
       .transaction(() => {
         this.refuseDuplicate(phone.e164, null);

@@ -448,6 +448,25 @@ export class SyncService {
     return this.call(() => this.deps.transport.devices(pairing.serverUrl, pairing.token));
   }
 
+  /**
+   * The server this counter is paired with, its token and pull cursor, for the store's publish;
+   * refused when not paired.
+   */
+  link(): { serverUrl: string; token: string; cursor: number; businessId: string } {
+    const pairing = this.requirePairing();
+    return {
+      serverUrl: pairing.serverUrl,
+      token: pairing.token,
+      cursor: this.deps.state.cursor(),
+      businessId: pairing.businessId,
+    };
+  }
+
+  /** Runs a request to the sync server, turning its failures into sentences for the screen. */
+  request<T>(run: () => Promise<T>, field?: string): Promise<T> {
+    return this.call(run, field);
+  }
+
   /** Where the providers post delivery reports and STOP replies for this business. */
   async webhooks(): Promise<WebhookUrls> {
     const pairing = this.requirePairing();

@@ -12,6 +12,7 @@ import type {
   PullResponse,
   PushResponse,
 } from '../../../shared/sync/protocol';
+import type { StorefrontConfig } from '../../../shared/store/storefront';
 
 export class SyncHttpError extends Error {
   constructor(
@@ -50,6 +51,25 @@ export interface WebhookUrls {
   whatsapp: string;
 }
 
+/** What a counter sends to publish its store (the files themselves go up first, by hash). */
+export interface PublishStorefrontBody {
+  slug: string;
+  customDomain: string | null;
+  files: { path: string; sha256: string; contentType: string }[];
+  config: StorefrontConfig;
+  /** This counter's pull cursor: orders after it are not yet counted in the config's stock. */
+  cursor: number;
+  /** Secret keys the server needs to take online payments; null removes one, absent keeps it. */
+  paymentKeys?: { paystack?: string | null; flutterwave?: string | null };
+}
+
+export interface PublishStorefrontAnswer {
+  url: string;
+  customDomain: string | null;
+  publishedAt: number;
+  files: number;
+}
+
 export interface SyncTransport {
   createBusiness(
     serverUrl: string,
@@ -62,6 +82,14 @@ export interface SyncTransport {
   revoke(serverUrl: string, token: string, deviceId: string): Promise<DeviceInfo[]>;
   /** The business's webhook addresses to give the message providers. */
   hooks(serverUrl: string, token: string): Promise<WebhookUrls>;
+  /** Which of these sha256 hashes the server does not hold yet. */
+  storefrontMissing(serverUrl: string, token: string, hashes: string[]): Promise<string[]>;
+  storefrontBlob(serverUrl: string, token: string, sha256: string, body: Buffer): Promise<void>;
+  publishStorefront(
+    serverUrl: string,
+    token: string,
+    body: PublishStorefrontBody,
+  ): Promise<PublishStorefrontAnswer>;
   /** `body` is the JSON text of a PushRequest, built without re-encoding the queued payloads. */
   push(
     serverUrl: string,
@@ -92,6 +120,7 @@ export class HttpSyncTransport implements SyncTransport {
       method?: string;
       token?: string;
       body?: string | Buffer;
+      contentType?: string;
       gzip?: boolean;
       timeoutMs?: number;
       /** Safe to send twice (push is applied at most once, pull only reads). */
@@ -106,7 +135,7 @@ export class HttpSyncTransport implements SyncTransport {
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     let body: string | Buffer | undefined = options.body;
     if (body !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = options.contentType ?? 'application/json';
       if (options.gzip === true) {
         body = gzipSync(body);
         headers['content-encoding'] = 'gzip';
@@ -142,6 +171,7 @@ export class HttpSyncTransport implements SyncTransport {
     }
     const ms = performance.now() - started;
     if (!response.ok) throw fromAnswer(response.status, text);
+    if (text === '') return { value: null, bytes: sent, sentBytes: sent, ms };
     try {
       return {
         value: JSON.parse(text) as unknown,
@@ -191,6 +221,36 @@ export class HttpSyncTransport implements SyncTransport {
     const path = `/v1/devices/${encodeURIComponent(deviceId)}/revoke`;
     const answer = await this.request(serverUrl, path, { token, method: 'POST', body: '{}' });
     return answer.value as DeviceInfo[];
+  }
+
+  async storefrontMissing(serverUrl: string, token: string, hashes: string[]) {
+    const answer = await this.request(serverUrl, '/v1/storefront/missing', {
+      token,
+      body: JSON.stringify({ hashes }),
+      repeatable: true,
+    });
+    return (answer.value as { missing: string[] }).missing;
+  }
+
+  async storefrontBlob(serverUrl: string, token: string, sha256: string, body: Buffer) {
+    await this.request(serverUrl, `/v1/storefront/blobs/${sha256}`, {
+      token,
+      method: 'PUT',
+      body,
+      contentType: 'application/octet-stream',
+      repeatable: true,
+    });
+  }
+
+  async publishStorefront(serverUrl: string, token: string, body: PublishStorefrontBody) {
+    const answer = await this.request(serverUrl, '/v1/storefront', {
+      token,
+      method: 'PUT',
+      body: JSON.stringify(body),
+      gzip: true,
+      repeatable: true,
+    });
+    return answer.value as PublishStorefrontAnswer;
   }
 
   async push(serverUrl: string, token: string, body: string, gzip: boolean) {

@@ -1,0 +1,272 @@
+/**
+ * The live preview of the draft store: the generated site served from this counter on loopback
+ * at a secret path, so the wizard's phone, tablet and desktop frames show the real storefront and
+ * its links, cart and checkout work. Its checkout takes test orders through the same form and
+ * the same pricing as the sync server's intake; a test order lands among the online orders,
+ * marked as a test, and ticks the launch checklist. Nothing here needs the internet.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { formatNaira } from '../../../shared/money';
+import { uuidv7 } from '../../../shared/ids';
+import type { StoreDraft } from '../../../shared/store/draft';
+import {
+  initialPaymentStatus,
+  orderInputFromForm,
+  orderInputSchema,
+  priceOrder,
+  type OrderInput,
+} from '../../../shared/store/storefront';
+import type { StoreOrderRow } from '../../../shared/sync/protocol';
+import type { BuiltSite } from './store-site';
+
+/** Rebuild the site for a page view when the draft changed or the last build is this old. */
+const FRESH_MS = 3_000;
+const MAX_BODY = 64 * 1024;
+
+export interface PreviewDeps {
+  draft: () => { draft: StoreDraft; savedAt: number | null };
+  build: (draft: StoreDraft) => Promise<BuiltSite>;
+  /** Takes a test order in (as a pulled order would be) and returns nothing. */
+  takeOrder: (row: StoreOrderRow) => void;
+  nextTestNumber: () => number;
+  now: () => number;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en-NG"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="../styles.css"></head><body><main class="page"><h1>${escapeHtml(title)}</h1>${body}<p><a href="../index.html">Back to the store</a></p></main></body></html>`;
+}
+
+export class PreviewServer {
+  private server: http.Server | null = null;
+  private starting: Promise<string> | null = null;
+  private readonly token = randomBytes(16).toString('hex');
+  private built: { site: BuiltSite; savedAt: number | null; at: number } | null = null;
+  private building: Promise<BuiltSite> | null = null;
+
+  constructor(private readonly deps: PreviewDeps) {}
+
+  /** The preview's address, starting the server on first use. */
+  url(): Promise<string> {
+    this.starting ??= new Promise<string>((resolve, reject) => {
+      const server = http.createServer((request, response) => {
+        this.handle(request, response).catch((error: unknown) => {
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end(`The preview could not be made: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      });
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        this.server = server;
+        const { port } = server.address() as AddressInfo;
+        resolve(`http://127.0.0.1:${port}/${this.token}/`);
+      });
+    });
+    return this.starting;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    this.starting = null;
+    if (server === null) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Places an order through the preview's own checkout, as a shopper's browser would. */
+  async placeTestOrder(): Promise<string> {
+    const base = await this.url();
+    const { draft } = this.deps.draft();
+    const { config } = await this.site(draft, true);
+    const product = config.products.find((candidate) => candidate.available > 0) ?? config.products[0];
+    if (product === undefined) throw new Error('Put at least one product online first.');
+    const delivery = config.delivery[0];
+    const payment =
+      config.payments.find((option) => option.id === 'payOnDelivery' || option.id === 'bankTransfer') ??
+      config.payments[0];
+    if (delivery === undefined) throw new Error('Switch on a delivery option first.');
+    if (payment === undefined) throw new Error('Switch on a payment method first.');
+    const state = config.shopState ?? 'Lagos';
+    const form = new URLSearchParams({
+      item: `${product.id}:1`,
+      name: 'Test Order',
+      phone: '08030000000',
+      email: 'test@example.com',
+      state,
+      lgaCity: '',
+      address: delivery.id === 'pickup' ? '' : (draft.business.address || 'Test address'),
+      delivery: delivery.id,
+      payment: payment.id,
+      note: 'Test order from the store builder',
+    });
+    const response = await fetch(`${base}order`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      redirect: 'manual',
+    });
+    const location = response.headers.get('location');
+    if (response.status !== 303 || location === null) {
+      const text = await response.text();
+      throw new Error(text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300));
+    }
+    const id = location.split('/').pop() ?? '';
+    return id;
+  }
+
+  private async site(draft: StoreDraft, fresh: boolean): Promise<BuiltSite> {
+    const { savedAt } = this.deps.draft();
+    const current = this.built;
+    if (current !== null && current.savedAt === savedAt && (!fresh || this.deps.now() - current.at < FRESH_MS)) {
+      return current.site;
+    }
+    this.building ??= this.deps
+      .build(draft)
+      .then((site) => {
+        this.built = { site, savedAt, at: this.deps.now() };
+        return site;
+      })
+      .finally(() => {
+        this.building = null;
+      });
+    return this.building;
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const prefix = `/${this.token}/`;
+    if (!url.pathname.startsWith(prefix)) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
+    const path = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    const { draft } = this.deps.draft();
+    if (request.method === 'POST' && path === 'order') {
+      await this.order(request, response, draft);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD, POST' }).end();
+      return;
+    }
+    if (path.startsWith('order/')) {
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(
+          page(
+            'Test order received',
+            '<p>This was a test order from the store builder. It is with your online orders, marked as a test; no money was taken.</p>',
+          ),
+        );
+      return;
+    }
+    const built = await this.site(draft, path.endsWith('.html'));
+    const wanted = path.endsWith('/') ? `${path}index.html` : path;
+    const file = built.site.files.find((candidate) => candidate.path === wanted);
+    if (file === undefined) {
+      const missing = built.site.files.find((candidate) => candidate.path === '404.html');
+      response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(missing?.body ?? 'Not found');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': file.contentType,
+      'content-length': file.body.length,
+      'cache-control': 'no-store',
+    });
+    response.end(request.method === 'HEAD' ? undefined : file.body);
+  }
+
+  private async order(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    draft: StoreDraft,
+  ): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) {
+        response.writeHead(413).end('That order is too large.');
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const json = (request.headers['content-type'] ?? '').includes('application/json');
+    let raw: unknown;
+    if (json) {
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        raw = null;
+      }
+    } else {
+      const fields: Record<string, string[]> = {};
+      for (const [key, value] of new URLSearchParams(text)) (fields[key] ??= []).push(value);
+      raw = orderInputFromForm(fields);
+    }
+    const refuse = (message: string) =>
+      response
+        .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+        .end(page('Your order was not sent', `<p>${escapeHtml(message)}</p>`));
+    const parsed = orderInputSchema.safeParse(raw);
+    if (!parsed.success) {
+      refuse(parsed.error.issues[0]?.message ?? 'Check the order form.');
+      return;
+    }
+    const { config } = await this.site(draft, false);
+    const priced = priceOrder(config, parsed.data);
+    if (!priced.ok) {
+      refuse(priced.message);
+      return;
+    }
+    const row = this.testRow(parsed.data, priced.value);
+    this.deps.takeOrder(row);
+    response
+      .writeHead(303, { location: `${this.tokenPath()}order/${row.id}`, 'content-type': 'text/plain' })
+      .end(`Test order for ${formatNaira(row.totalKobo)} received`);
+  }
+
+  private tokenPath(): string {
+    return `/${this.token}/`;
+  }
+
+  private testRow(input: OrderInput, priced: Extract<ReturnType<typeof priceOrder>, { ok: true }>['value']): StoreOrderRow {
+    const at = this.deps.now();
+    return {
+      id: uuidv7(at),
+      number: this.deps.nextTestNumber(),
+      lines: priced.lines,
+      customer: {
+        name: input.name,
+        phone: priced.phone,
+        email: input.email,
+        state: input.state,
+        lgaCity: input.lgaCity,
+        address: input.address,
+      },
+      delivery: {
+        option: input.delivery,
+        label: priced.deliveryLabel,
+        zoneId: priced.zoneId,
+        priceKobo: priced.deliveryKobo,
+        quoted: priced.deliveryQuoted,
+        daysMin: priced.deliveryDays.min,
+        daysMax: priced.deliveryDays.max,
+      },
+      payment: { method: input.payment, status: initialPaymentStatus(input.payment) },
+      subtotalKobo: priced.subtotalKobo,
+      totalKobo: priced.totalKobo,
+      note: input.note,
+      test: true,
+      placedAt: at,
+    };
+  }
+}
