@@ -3,7 +3,7 @@
  * until every item is done, and each item names the wizard step that fixes it.
  */
 import { parseNigerianPhone } from '../phone';
-import { zoneCoverage, type DeliveryZone } from '../delivery-zones';
+import { zoneCoverage } from '../delivery-zones';
 import { isValidHostname } from './domains';
 import type { StoreDraft, WizardStep } from './draft';
 
@@ -78,7 +78,7 @@ export function storeChecklist(draft: StoreDraft, facts: ChecklistFacts): Checkl
   const shipping = draft.shipping;
   const zonePriced = shipping.couriers.some((courier) => courier.enabled);
   const deliveryOn = shipping.pickup.enabled || shipping.localDelivery.enabled || zonePriced;
-  const coverage = zoneCoverage(shipping.zones as readonly DeliveryZone[]);
+  const coverage = zoneCoverage(shipping.zones);
   const zonesOk = !zonePriced || (coverage.missing.length === 0 && coverage.doubled.length === 0);
   const legalMissing = (['terms', 'privacy', 'refunds'] as const).filter(
     (page) => draft.legal[page].trim() === '',

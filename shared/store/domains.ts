@@ -33,9 +33,8 @@ export function isValidHostname(text: string): boolean {
   return !/^\d+$/.test(labels[labels.length - 1] ?? '');
 }
 
-/** "Mama Put's Kitchen & Co." → ["mamaputskitchen", "mamaputs-kitchen", "mamaputskitchenco" …] */
-function nameStems(name: string): string[] {
-  const words = name
+function nameWords(name: string): string[] {
+  return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -43,32 +42,32 @@ function nameStems(name: string): string[] {
     .replace(/['’]/g, '')
     .split(/[^a-z0-9]+/)
     .filter((word) => word !== '');
-  if (words.length === 0) return [];
-  const withoutFiller = words.filter(
-    (word) =>
-      !['and', 'the', 'ltd', 'limited', 'co', 'nig', 'nigeria', 'enterprises', 'ventures'].includes(word),
-  );
-  const core = withoutFiller.length > 0 ? withoutFiller : words;
-  const stems = [core.join(''), core.join('-'), words.join(''), `${core.join('')}ng`, `shop${core.join('')}`];
-  if (core.length > 2) stems.push(core.slice(0, 2).join(''));
-  return [...new Set(stems)]
-    .map((stem) =>
-      stem
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 63)
-        .replace(/-+$/, ''),
-    )
-    .filter((stem) => LABEL.test(stem));
 }
 
-/** Up to `limit` hostnames to look up at a registrar, best first: the plain name under each ending. */
+const FILLER = ['and', 'the', 'ltd', 'limited', 'co', 'nig', 'nigeria', 'enterprises', 'ventures'];
+
+/**
+ * Up to `limit` hostnames to look up at a registrar, best first: "Mama Put's Kitchen & Co." →
+ * mamaputskitchen.com.ng, .ng, .com, then mama-puts-kitchen under each, mamaputskitchenng.com,
+ * shopmamaputskitchen.com.ng …
+ */
 export function domainSuggestions(businessName: string, limit = 8): string[] {
+  const words = nameWords(businessName);
+  if (words.length === 0) return [];
+  const kept = words.filter((word) => !FILLER.includes(word));
+  const core = (kept.length > 0 ? kept : words).join('');
+  const hyphened = (kept.length > 0 ? kept : words).join('-');
+  const candidates = [
+    ...DOMAIN_ENDINGS.map((ending) => `${core}.${ending}`),
+    ...DOMAIN_ENDINGS.map((ending) => `${hyphened}.${ending}`),
+    `${core}ng.com`,
+    `shop${core}.com.ng`,
+    `shop${core}.ng`,
+    `${words.join('')}.com.ng`,
+  ];
   const suggestions: string[] = [];
-  for (const stem of nameStems(businessName)) {
-    for (const ending of DOMAIN_ENDINGS) {
-      const host = `${stem}.${ending}`;
-      if (isValidHostname(host) && !suggestions.includes(host)) suggestions.push(host);
-    }
+  for (const host of candidates) {
+    if (isValidHostname(host) && !suggestions.includes(host)) suggestions.push(host);
   }
   return suggestions.slice(0, limit);
 }

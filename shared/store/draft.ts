@@ -164,7 +164,7 @@ export function seededZones(): StoreDeliveryZone[] {
       ? {}
       : {
           places: Object.fromEntries(
-            Object.entries(zone.places).map(([state, places]) => [state, [...(places ?? [])]]),
+            Object.entries(zone.places).map(([state, places]) => [state, [...places]]),
           ),
         }),
     days: SEEDED_DAYS[zone.id] ?? { min: 2, max: 5 },
