@@ -75,7 +75,7 @@ function deliveryOptions(draft: StoreDraft): DeliveryEntry[] {
       pricing: manual ? 'zone' : 'quoted',
       priceKobo: manual ? courier.surchargeKobo : 0,
       days: { min: courier.extraDays, max: courier.extraDays },
-      note: manual ? '' : 'We confirm the delivery price with you after your order.',
+      note: '',
     });
   }
   return options;
