@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { openShopDatabase, type ShopDatabase } from '../../main/db/open';
-import { createShopServices, type ShopServices } from '../../main/services/app/runtime';
+import { createShopServices, type ShopServices, type StoreFolders } from '../../main/services/app/runtime';
 import type { CampaignEnvironment } from '../../main/services/campaigns/campaign-services';
 import { customerInputSchema, productInputSchema, type StaffMember } from '../../shared/contract';
 import { migrations, tempDir } from './fixtures';
@@ -23,7 +23,10 @@ export interface TestShop extends ShopServices {
 /** 10:00 Lagos on a Tuesday. */
 export const SHOP_MORNING = Date.parse('2026-11-24T09:00:00Z');
 
-export function openTestShop(campaigns: Partial<CampaignEnvironment> = {}): TestShop {
+export function openTestShop(
+  campaigns: Partial<CampaignEnvironment> = {},
+  store: Partial<StoreFolders> = {},
+): TestShop {
   const scratch = tempDir('kasuwa-shop-');
   const db = openShopDatabase(path.join(scratch.dir, 'kasuwa.db'), {
     key: randomBytes(32),
@@ -31,7 +34,11 @@ export function openTestShop(campaigns: Partial<CampaignEnvironment> = {}): Test
     migrations,
   });
   const clock = { now: SHOP_MORNING };
-  const shop = createShopServices(db, () => (clock.now += 1), undefined, campaigns);
+  const shop = createShopServices(db, () => (clock.now += 1), undefined, campaigns, {
+    imageDir: path.join(scratch.dir, 'store-images'),
+    exportDir: path.join(scratch.dir, 'store-export'),
+    ...store,
+  });
   shop.business.setup({
     business: { name: 'Test Stores', state: 'Lagos', phone: '08031234567', address: 'Yaba', email: '' },
     ownerName: 'Ada Owner',
@@ -57,6 +64,7 @@ export function openTestShop(campaigns: Partial<CampaignEnvironment> = {}): Test
     manager,
     cashier,
     close: () => {
+      void shop.store.close();
       db.close();
       scratch.remove();
     },

@@ -152,7 +152,7 @@ export function createShopServices(
     customers,
     products,
     sales,
-    businessId: () => sync?.link().businessId ?? null,
+    businessId: () => syncState.pairing()?.businessId ?? null,
     now,
   });
   const problems = new SyncProblems(sql, now);

@@ -22,7 +22,7 @@ interface DraftRow {
 export class StoreDrafts {
   private readonly read: Database.Statement<[], DraftRow>;
   private readonly write: Database.Statement<[string, number]>;
-  private readonly markTest: Database.Statement<[number]>;
+  private readonly markTest: Database.Statement<[{ at: number }]>;
 
   constructor(
     private readonly deps: {
@@ -39,8 +39,8 @@ export class StoreDrafts {
        ON CONFLICT (id) DO UPDATE SET draft = excluded.draft, saved_at = excluded.saved_at`,
     );
     this.markTest = sql.prepare(
-      `INSERT INTO store_draft (id, draft, saved_at, test_order_at) VALUES (1, '{}', 0, ?1)
-       ON CONFLICT (id) DO UPDATE SET test_order_at = ?1`,
+      `INSERT INTO store_draft (id, draft, saved_at, test_order_at) VALUES (1, '{}', 0, @at)
+       ON CONFLICT (id) DO UPDATE SET test_order_at = @at`,
     );
   }
 
@@ -97,7 +97,7 @@ export class StoreDrafts {
   }
 
   recordTestOrder(at: number): void {
-    this.markTest.run(at);
+    this.markTest.run({ at });
   }
 
   private fresh(): StoreDraft {

@@ -7,7 +7,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { DraftSectionInput, PublishedStore, StoreOrder, StoreState } from '../../../shared/channels/store';
+import type {
+  DraftSectionInput,
+  PublishedStore,
+  StoreOrder,
+  StoreState,
+} from '../../../shared/channels/store';
 import type { StaffMember } from '../../../shared/channels/foundation';
 import { KasuwaError } from '../../../shared/errors';
 import { uuidv7 } from '../../../shared/ids';
@@ -105,8 +110,8 @@ export class StoreServices {
     };
   }
 
-  async saveDraft(input: DraftSectionInput & { value: unknown }, staffId: string | null): Promise<StoreState> {
-    this.deps.drafts.save(input as DraftSectionInput, staffId);
+  async saveDraft(input: DraftSectionInput, staffId: string | null): Promise<StoreState> {
+    this.deps.drafts.save(input, staffId);
     return this.state();
   }
 
@@ -192,7 +197,8 @@ export class StoreServices {
       Array.from({ length: Math.min(UPLOADS_AT_ONCE, queue.length) }, async () => {
         for (let hash = queue.shift(); hash !== undefined; hash = queue.shift()) {
           const body = blobs.get(hash);
-          if (body === undefined) throw new KasuwaError('internal', 'The server asked for a file this store does not have.');
+          if (body === undefined)
+            throw new KasuwaError('internal', 'The server asked for a file this store does not have.');
           await this.deps.sync.request(() => transport.storefrontBlob(serverUrl, token, hash, body));
           done += 1;
           progress(done);
@@ -208,7 +214,11 @@ export class StoreServices {
         transport.publishStorefront(serverUrl, token, {
           slug,
           customDomain: draft.launch.customDomain === '' ? null : draft.launch.customDomain,
-          files: site.files.map(({ path: filePath, sha256, contentType }) => ({ path: filePath, sha256, contentType })),
+          files: site.files.map(({ path: filePath, sha256, contentType }) => ({
+            path: filePath,
+            sha256,
+            contentType,
+          })),
           config,
           cursor,
           paymentKeys,

@@ -5,7 +5,7 @@
  * previews is what shoppers get.
  */
 import type { StoreDraft } from '../../../shared/store/draft';
-import { storefrontConfig } from '../../../shared/store/config';
+import { storefrontConfig, type ConfigCatalogueProduct } from '../../../shared/store/config';
 import type { StorefrontConfig } from '../../../shared/store/storefront';
 import type { ProductService } from '../products/product-service';
 import { generateStorefront } from './storefront/generate';
@@ -35,9 +35,9 @@ export class StoreSite {
   ) {}
 
   /** The catalogue products the draft picks, as the config and the generator read them. */
-  picked(draft: StoreDraft): { catalogue: Parameters<typeof storefrontConfig>[1]; products: SiteProduct[] } {
+  picked(draft: StoreDraft): { catalogue: ConfigCatalogueProduct[]; products: SiteProduct[] } {
     const reserved = this.deps.reserved();
-    const catalogue: Parameters<typeof storefrontConfig>[1] = [];
+    const catalogue: ConfigCatalogueProduct[] = [];
     const products: SiteProduct[] = [];
     for (const item of draft.products.items) {
       let product;
