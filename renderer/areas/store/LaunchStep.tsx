@@ -45,6 +45,13 @@ function isLocalHost(host: string): boolean {
   );
 }
 
+/** Moves to a field further down this step (a hash link would be taken by the router). */
+function focusBelow(selector: string): void {
+  const element = document.querySelector<HTMLElement>(selector);
+  element?.scrollIntoView({ block: 'center' });
+  element?.focus();
+}
+
 function Checklist({ checklist }: { checklist: readonly ChecklistItem[] }) {
   const goTo = useStoreScreen((state) => state.goTo);
   const done = checklist.filter((item) => item.done).length;
@@ -79,10 +86,16 @@ function Checklist({ checklist }: { checklist: readonly ChecklistItem[] }) {
                 Fix in {WIZARD_STEP_LABELS[item.step]}
               </a>
             )}
-            {!item.done && item.id === 'address' && (
-              <a href="#store-slug-field" className="store-check-link">
-                Choose it below
-              </a>
+            {!item.done && item.step === 'launch' && (
+              <button
+                type="button"
+                className="store-link-button"
+                onClick={() =>
+                  focusBelow(item.id === 'address' ? '#store-slug-field input' : '#store-test-button')
+                }
+              >
+                {item.id === 'address' ? 'Choose it below' : 'Test it below'}
+              </button>
             )}
           </li>
         ))}
@@ -150,6 +163,12 @@ function Address({ launch, businessName }: { launch: LaunchSettings; businessNam
       ? `${launch.customDomain} is not a domain name. Write it like mamaputkitchen.com.ng`
       : undefined);
   const where = slug === '' ? '/s/…/' : `/s/${slug}/`;
+  // The schema's union with '' words a wrong address as "Invalid input": say what is wrong instead.
+  const slugCheck = slug === '' ? null : storeSlugSchema.safeParse(slug);
+  const slugError =
+    slugCheck !== null && !slugCheck.success
+      ? (slugCheck.error.issues[0]?.message ?? 'Use 1 to 48 letters, digits and dashes')
+      : errors.slug;
   return (
     <section className="store-subpanel" aria-labelledby="store-address-title">
       <h3 id="store-address-title">Where your store lives</h3>
@@ -160,7 +179,7 @@ function Address({ launch, businessName }: { launch: LaunchSettings; businessNam
           maxLength={48}
           spellCheck={false}
           autoComplete="off"
-          error={errors.slug}
+          error={slugError}
           hint={
             <>
               Letters, digits and dashes. Shoppers open{' '}
@@ -199,7 +218,7 @@ function Address({ launch, businessName }: { launch: LaunchSettings; businessNam
             {suggestions.map((domain) => (
               <li key={domain}>
                 <button type="button" className="store-chip" onClick={() => set({ customDomain: domain })}>
-                  <span className="store-visually-hidden">Use </span>
+                  <span className="store-visually-hidden">Use the domain </span>
                   {domain}
                 </button>
               </li>
@@ -374,7 +393,7 @@ function LaunchButtons({ checklist }: { checklist: readonly ChecklistItem[] }) {
     const answer = saved ? await kasuwa.store.testOrder() : null;
     if (answer !== null) {
       if (answer.ok) setTestOrder(answer.value);
-      else setError(`The test order did not go through. ${answer.error.message}`);
+      else setError(answer.error.message);
       await load();
     }
     setBusy(null);
@@ -403,7 +422,7 @@ function LaunchButtons({ checklist }: { checklist: readonly ChecklistItem[] }) {
         <button type="button" disabled={busy !== null} onClick={() => void saveNow()}>
           Save as draft
         </button>
-        <button type="button" disabled={busy !== null} onClick={() => void test()}>
+        <button id="store-test-button" type="button" disabled={busy !== null} onClick={() => void test()}>
           {busy === 'test' ? 'Placing a test order…' : 'Test store'}
         </button>
         <button

@@ -106,7 +106,7 @@ function SecretKey({ provider }: { provider: OnlineProvider }) {
     );
   }
   return (
-    <form className="store-secret" aria-label={label} onSubmit={submit}>
+    <form className="store-secret" onSubmit={submit}>
       <TextField
         label={label}
         type="password"

@@ -24,6 +24,8 @@ const DEVICES: readonly Device[] = [
 type Layout = 'all' | Device['id'];
 
 const GAP_PX = 16;
+/** The frame's border, both sides: it sits outside the scaled page. */
+const FRAME_BORDER_PX = 4;
 
 /** The width of an element as it is laid out now, kept current as the window is resized. */
 function useWidth(element: HTMLElement | null): number {
@@ -124,10 +126,10 @@ export function PreviewStep() {
       });
   };
 
-  const usable = Math.max(0, width - 4);
   const scaleFor = (devices: readonly Device[]) => {
-    const total = devices.reduce((sum, device) => sum + device.width, 0) + GAP_PX * (devices.length - 1);
-    return usable === 0 ? 0.25 : Math.min(1, usable / total);
+    const pages = devices.reduce((sum, device) => sum + device.width, 0);
+    const usable = width - GAP_PX * (devices.length - 1) - FRAME_BORDER_PX * devices.length;
+    return usable <= 0 ? 0.25 : Math.min(1, Math.floor((usable / pages) * 1000) / 1000);
   };
   // Side by side: phone and tablet share a row at one scale, the desktop takes the row under them.
   const rows: { devices: readonly Device[]; scale: number }[] =

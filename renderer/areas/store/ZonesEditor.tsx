@@ -71,10 +71,17 @@ function ZoneEditor({
   zone,
   index,
   zones,
+  open,
+  onOpen,
+  trouble,
 }: {
   zone: StoreDeliveryZone;
   index: number;
   zones: readonly StoreDeliveryZone[];
+  open: boolean;
+  onOpen: (open: boolean) => void;
+  /** States this zone shares with another zone without saying which places are whose. */
+  trouble: readonly NigerianState[];
 }) {
   const edit = useStoreScreen((state) => state.edit);
   const errors = useStoreScreen((state) => state.errors.shipping) ?? {};
@@ -110,82 +117,108 @@ function ZoneEditor({
     (state) => state === 'Lagos' || zone.places?.[state] !== undefined || othersWith(state).length > 0,
   );
 
+  const fault = Object.keys(errors).some((key) => key.startsWith(`zones.${index}.`));
   return (
-    <fieldset className="store-zone" data-testid={`store-zone-${zone.id}`}>
-      <legend>{title}</legend>
-      <div className="store-zone-grid">
-        <TextField
-          label="Zone name"
-          value={zone.name}
-          maxLength={60}
-          error={error('name')}
-          onChange={(event) => set({ name: event.target.value })}
-        />
-        <NairaField
-          label="Delivery price"
-          kobo={zone.priceKobo}
-          error={error('priceKobo')}
-          onKobo={(priceKobo) => set({ priceKobo: priceKobo ?? 0 })}
-        />
-        <WholeNumberField
-          label="Fastest (days)"
-          value={zone.days.min}
-          min={0}
-          max={60}
-          error={error('days.min')}
-          onValue={(min) => set({ days: { ...zone.days, min } })}
-        />
-        <WholeNumberField
-          label="Slowest (days)"
-          value={zone.days.max}
-          min={0}
-          max={60}
-          error={
-            error('days.max') ??
-            (zone.days.max < zone.days.min ? 'The slowest cannot be sooner than the fastest.' : undefined)
-          }
-          onValue={(max) => set({ days: { ...zone.days, max } })}
-        />
-      </div>
-      <details className="store-details">
+    <li className="store-zone-item" data-testid={`store-zone-${zone.id}`}>
+      <details open={open} onToggle={(event) => onOpen(event.currentTarget.open)}>
         <summary>
-          States ({zone.states.length}):{' '}
-          {zone.states.length === 0 ? 'none yet' : zone.states.map(stateLabel).join(', ')}
+          <strong>{title}</strong>
+          <span className="money"> {formatNaira(zone.priceKobo)}</span>
+          <span>, {daysWords(zone.days.min, zone.days.max)}</span>
+          <span className="muted">
+            {' '}
+            · {zone.states.length === 0 ? 'no states yet' : zone.states.map(stateLabel).join(', ')}
+          </span>
+          {(trouble.length > 0 || fault) && (
+            <span className="store-zone-trouble">
+              {' '}
+              <span aria-hidden="true">!</span>{' '}
+              {trouble.length > 0 ? `Shares ${listWords(trouble.map(stateLabel))}` : 'A field needs fixing'}
+            </span>
+          )}
         </summary>
-        <fieldset className="store-state-choices">
-          <legend>States {title} reaches</legend>
-          {NIGERIAN_STATES.map((state) => {
-            const others = othersWith(state);
-            return (
-              <label key={state} className="inline-check store-state-choice">
-                <input
-                  type="checkbox"
-                  checked={zone.states.includes(state)}
-                  onChange={(event) => toggleState(state, event.target.checked)}
-                />
-                <span>
-                  {stateLabel(state)}
-                  {others.length > 0 && <small className="hint"> (also {others.join(', ')})</small>}
-                </span>
-              </label>
-            );
-          })}
+        <fieldset className="store-zone">
+          <legend>{title}</legend>
+          <div className="store-zone-grid">
+            <TextField
+              label="Zone name"
+              value={zone.name}
+              maxLength={60}
+              error={error('name')}
+              onChange={(event) => set({ name: event.target.value })}
+            />
+            <NairaField
+              label="Delivery price"
+              kobo={zone.priceKobo}
+              error={error('priceKobo')}
+              onKobo={(priceKobo) => set({ priceKobo: priceKobo ?? 0 })}
+            />
+            <WholeNumberField
+              label="Fastest (days)"
+              value={zone.days.min}
+              min={0}
+              max={60}
+              error={error('days.min')}
+              onValue={(min) => set({ days: { ...zone.days, min } })}
+            />
+            <WholeNumberField
+              label="Slowest (days)"
+              value={zone.days.max}
+              min={0}
+              max={60}
+              error={
+                error('days.max') ??
+                (zone.days.max < zone.days.min ? 'The slowest cannot be sooner than the fastest.' : undefined)
+              }
+              onValue={(max) => set({ days: { ...zone.days, max } })}
+            />
+          </div>
+          <details className="store-details">
+            <summary>
+              States ({zone.states.length}):{' '}
+              {zone.states.length === 0 ? 'none yet' : zone.states.map(stateLabel).join(', ')}
+            </summary>
+            <fieldset className="store-state-choices">
+              <legend>States {title} reaches</legend>
+              {NIGERIAN_STATES.map((state) => {
+                const others = othersWith(state);
+                return (
+                  <label key={state} className="inline-check store-state-choice">
+                    <input
+                      type="checkbox"
+                      checked={zone.states.includes(state)}
+                      onChange={(event) => toggleState(state, event.target.checked)}
+                    />
+                    <span>
+                      {stateLabel(state)}
+                      {others.length > 0 && (
+                        <small className="hint">
+                          {' '}
+                          ({zone.states.includes(state) ? 'also in' : 'in'} {others.join(', ')})
+                        </small>
+                      )}
+                    </span>
+                  </label>
+                );
+              })}
+            </fieldset>
+          </details>
+          {placeStates.map((state) => (
+            <PlacesField
+              key={state}
+              zoneName={title}
+              state={state}
+              places={zone.places?.[state]}
+              error={error(`places.${state}`)}
+              onPlaces={(list) => setPlaces(state, list)}
+            />
+          ))}
+          <button type="button" className="store-link-button store-remove" onClick={remove}>
+            Remove the {title} zone
+          </button>
         </fieldset>
       </details>
-      {placeStates.map((state) => (
-        <PlacesField
-          key={state}
-          zoneName={title}
-          state={state}
-          places={zone.places?.[state]}
-          error={error(`places.${state}`)}
-          onPlaces={(list) => setPlaces(state, list)}
-        />
-      ))}
-      <button type="button" className="store-link-button store-remove" onClick={remove}>
-        Remove the {title} zone
-      </button>
-    </fieldset>
+    </li>
   );
 }
 
@@ -249,13 +282,18 @@ export function ZonesEditor({
 }) {
   const edit = useStoreScreen((state) => state.edit);
   const [confirmReset, setConfirmReset] = useState(false);
-  const add = () =>
+  // Zones open for editing; a new zone opens itself.
+  const [openZones, setOpenZones] = useState<string[]>([]);
+  const doubled = zoneCoverage(zones).doubled;
+  const add = () => {
+    const id = `zone-${Date.now().toString(36)}`;
+    setOpenZones((ids) => [...ids, id]);
     edit('shipping', (current) => ({
       ...current,
       zones: [
         ...current.zones,
         {
-          id: `zone-${Date.now().toString(36)}`,
+          id,
           name: `Zone ${current.zones.length + 1}`,
           priceKobo: 300_000,
           states: [],
@@ -263,6 +301,7 @@ export function ZonesEditor({
         },
       ],
     }));
+  };
   const reset = () => edit('shipping', (current) => ({ ...current, zones: seededZones() }));
   return (
     <section className="store-zones" aria-labelledby="store-zones-title">
@@ -271,30 +310,23 @@ export function ZonesEditor({
         Couriers charge by zone: the shopper’s state (and, in Lagos, their LGA or area) picks it at checkout.
       </p>
       <Coverage zones={zones} usedByCouriers={usedByCouriers} />
-      <table className="store-zone-summary">
-        <caption className="store-visually-hidden">The zones at a glance</caption>
-        <thead>
-          <tr>
-            <th scope="col">Zone</th>
-            <th scope="col">Price</th>
-            <th scope="col">Delivery</th>
-            <th scope="col">States</th>
-          </tr>
-        </thead>
-        <tbody>
-          {zones.map((zone) => (
-            <tr key={zone.id}>
-              <th scope="row">{zone.name}</th>
-              <td className="money">{formatNaira(zone.priceKobo)}</td>
-              <td>{daysWords(zone.days.min, zone.days.max)}</td>
-              <td>{zone.states.length === 0 ? '—' : zone.states.map(stateLabel).join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {zones.map((zone, index) => (
-        <ZoneEditor key={zone.id} zone={zone} index={index} zones={zones} />
-      ))}
+      <ul className="store-zone-list" aria-label="Delivery zones">
+        {zones.map((zone, index) => (
+          <ZoneEditor
+            key={zone.id}
+            zone={zone}
+            index={index}
+            zones={zones}
+            open={openZones.includes(zone.id)}
+            onOpen={(open) =>
+              setOpenZones((ids) =>
+                open ? [...ids.filter((id) => id !== zone.id), zone.id] : ids.filter((id) => id !== zone.id),
+              )
+            }
+            trouble={doubled.filter((entry) => entry.zones.includes(zone.id)).map((entry) => entry.state)}
+          />
+        ))}
+      </ul>
       <div className="store-actions">
         <button type="button" disabled={zones.length >= MAX_ZONES} onClick={add}>
           Add a zone
