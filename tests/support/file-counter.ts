@@ -37,6 +37,10 @@ export function fileCounter(dir: string, name: string): FileCounter {
   const power = new ManualPower();
   const network = new ManualNetwork();
   const environment = { power, network, transport: new HttpSyncTransport(), log: () => undefined };
+  const store = {
+    imageDir: path.join(dir, `${name}-store-images`),
+    exportDir: path.join(dir, `${name}-store-export`),
+  };
   const db = openShopDatabase(file, { key, create: true, migrations });
   const counter: FileCounter = {
     file,
@@ -45,13 +49,14 @@ export function fileCounter(dir: string, name: string): FileCounter {
     power,
     network,
     db,
-    shop: createShopServices(db, now, environment),
+    shop: createShopServices(db, now, environment, {}, store),
     reopen() {
       counter.db = openShopDatabase(file, { key, create: false, migrations });
-      counter.shop = createShopServices(counter.db, now, environment);
+      counter.shop = createShopServices(counter.db, now, environment, {}, store);
     },
     close() {
       counter.shop.sync.stop();
+      void counter.shop.store.close();
       counter.db.close();
     },
   };
