@@ -8,6 +8,7 @@ import { foundationFigures } from './foundation';
 import type { Figures } from './figures';
 import { sendingFigures } from './sending';
 import { serverFigures } from './server';
+import { storefrontFigures } from './storefront';
 import { syncFigures } from './sync';
 
 const GROUPS: [string, () => Promise<Figures>][] = [
@@ -17,6 +18,7 @@ const GROUPS: [string, () => Promise<Figures>][] = [
   ['server', serverFigures],
   ['segments', segmentFigures],
   ['sending', sendingFigures],
+  ['storefront', storefrontFigures],
 ];
 
 async function main(): Promise<void> {
