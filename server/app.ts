@@ -15,6 +15,9 @@ import { registerOpsRoutes } from './ops/routes';
 import { registerReadRoutes } from './reads/routes';
 import { CLOSE_GOING_AWAY, RealtimeHub } from './realtime/hub';
 import { registerRealtimeRoutes } from './realtime/routes';
+import { DEFAULT_PAYMENT_TIMEOUT_MS } from './store/payments/provider';
+import { ORDERS_ALLOWED, ORDERS_WINDOW_MS } from './store/order-limit';
+import { registerStoreRoutes, type StoreSettings } from './store/routes';
 import { registerSyncRoutes } from './sync/routes';
 import { DeviceAuth } from './tenancy/device-auth';
 import { PairingAttempts } from './tenancy/pairing-attempts';
@@ -35,6 +38,14 @@ export interface SyncServerOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** Meta app secret: WhatsApp webhooks must then carry its X-Hub-Signature-256 (config.ts). */
   whatsappAppSecret?: string;
+  /** The Paystack API the storefronts' payments go to; default https://api.paystack.co (config.ts). */
+  paystackUrl?: string;
+  /** The Flutterwave API; default https://api.flutterwave.com (config.ts). */
+  flutterwaveUrl?: string;
+  /** How long a payment provider may take to answer before the shopper is told it is unavailable. */
+  paymentTimeoutMs?: number;
+  /** Storefront order posts allowed per client address; default 30 per 10 minutes. */
+  storeOrderLimit?: { orders: number; windowMs: number };
 }
 
 /** What the routes of every area are built from. */
@@ -47,6 +58,7 @@ export interface ServerContext {
   pairingAttempts: PairingAttempts;
   signup: { open: boolean; adminToken: string | undefined };
   webhooks: { whatsappAppSecret: string | undefined };
+  store: StoreSettings;
   now: () => number;
 }
 
@@ -77,6 +89,12 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
     pairingAttempts: new PairingAttempts(now),
     signup: { open: (options.signup ?? 'open') === 'open', adminToken: options.adminToken },
     webhooks: { whatsappAppSecret: options.whatsappAppSecret },
+    store: {
+      paystackUrl: (options.paystackUrl ?? 'https://api.paystack.co').replace(/\/+$/, ''),
+      flutterwaveUrl: (options.flutterwaveUrl ?? 'https://api.flutterwave.com').replace(/\/+$/, ''),
+      paymentTimeoutMs: options.paymentTimeoutMs ?? DEFAULT_PAYMENT_TIMEOUT_MS,
+      orderLimit: options.storeOrderLimit ?? { orders: ORDERS_ALLOWED, windowMs: ORDERS_WINDOW_MS },
+    },
     now,
   };
 
@@ -129,6 +147,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Fast
   registerRealtimeRoutes(app, context);
   registerReadRoutes(app, context);
   await registerHookRoutes(app, context);
+  await registerStoreRoutes(app, context);
   return app;
 }
 

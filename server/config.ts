@@ -25,6 +25,9 @@
  *                             webhook post is taken only with a valid X-Hub-Signature-256 (the
  *                             HMAC-SHA256 of its body under this secret); unset: the secret key in
  *                             the webhook URL is the only check.
+ *   KASUWA_PAYSTACK_URL       the Paystack API the storefronts' online payments go to; default
+ *                             https://api.paystack.co.
+ *   KASUWA_FLUTTERWAVE_URL    the Flutterwave API (v3); default https://api.flutterwave.com.
  *   LOG_LEVEL                 fatal, error, warn, info (default), debug, trace or silent.
  */
 import os from 'node:os';
@@ -43,6 +46,9 @@ export interface ServerConfig {
   trustProxy: false | string[] | ((address: string, hop: number) => boolean);
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   whatsappAppSecret: string | undefined;
+  /** The payment providers' API base URLs (no trailing slash). */
+  paystackUrl: string;
+  flutterwaveUrl: string;
 }
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -66,6 +72,18 @@ const environment = z.object({
   KASUWA_SERVER_MIGRATIONS: z.preprocess(blankIsUnset, z.string().optional()),
   KASUWA_TRUST_PROXY: z.preprocess(blankIsUnset, z.string().optional()),
   KASUWA_WHATSAPP_APP_SECRET: z.preprocess(blankIsUnset, z.string().trim().min(1).optional()),
+  KASUWA_PAYSTACK_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .url({ protocol: /^https?$/, error: 'KASUWA_PAYSTACK_URL is an http(s) URL' })
+      .default('https://api.paystack.co'),
+  ),
+  KASUWA_FLUTTERWAVE_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .url({ protocol: /^https?$/, error: 'KASUWA_FLUTTERWAVE_URL is an http(s) URL' })
+      .default('https://api.flutterwave.com'),
+  ),
   LOG_LEVEL: z.preprocess(
     blankIsUnset,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -92,6 +110,8 @@ export function readConfig(env: NodeJS.ProcessEnv, builtDir: string): ServerConf
     trustProxy: trustedProxies(values.KASUWA_TRUST_PROXY),
     logLevel: values.LOG_LEVEL,
     whatsappAppSecret: values.KASUWA_WHATSAPP_APP_SECRET,
+    paystackUrl: values.KASUWA_PAYSTACK_URL.replace(/\/+$/, ''),
+    flutterwaveUrl: values.KASUWA_FLUTTERWAVE_URL.replace(/\/+$/, ''),
   };
 }
 

@@ -15,7 +15,17 @@
  * reports, STOP replies) carry the nil UUID as their origin, which is no counter's.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
 
@@ -186,3 +196,68 @@ export const hookKeys = pgTable('hook_keys', {
   key: text('key').notNull().unique(),
   createdAt: epochMs('created_at').notNull(),
 });
+
+/**
+ * Published storefronts (server/store/), one per business: the live site's manifest (each path's
+ * sha256 and content type, the bytes in `store_blobs`), the StorefrontConfig its orders are priced
+ * from, and the publishing counter's pull cursor: orders with a change seq above it are not yet
+ * counted in the config's stock. Unpublishing keeps the row (`unpublished_at`), so the slug stays
+ * the business's (its customers' links cannot be taken over) and order numbers never restart;
+ * the custom domain is released.
+ */
+export const storefronts = pgTable('storefronts', {
+  businessId: uuid('business_id')
+    .primaryKey()
+    .references(() => businesses.id),
+  slug: text('slug').notNull().unique(),
+  /** Lower case, no port; null for none. */
+  customDomain: text('custom_domain').unique(),
+  config: jsonb('config').notNull(),
+  /** `{ "index.html": { "sha256": "…", "contentType": "text/html; charset=utf-8" }, … }` */
+  manifest: jsonb('manifest').notNull(),
+  publishCursor: bigint('publish_cursor', { mode: 'number' }).notNull(),
+  /** The number the next order gets; taken under the business's row lock. */
+  nextOrderNumber: integer('next_order_number').notNull().default(1001),
+  publishedAt: epochMs('published_at').notNull(),
+  unpublishedAt: epochMs('unpublished_at'),
+});
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * A storefront's files by content (sha256 hex of `body`), per business, so a republish uploads
+ * only what changed and one business cannot learn what another holds. `gzip` is kept when it
+ * saves a tenth or more (HTML, CSS, JS, JSON, SVG; never WebP).
+ */
+export const storeBlobs = pgTable(
+  'store_blobs',
+  {
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    sha256: text('sha256').notNull(),
+    body: bytea('body').notNull(),
+    gzip: bytea('gzip'),
+    size: integer('size').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.businessId, table.sha256] })],
+);
+
+/**
+ * The secret keys the server takes online payments with, per business and provider (`paystack`,
+ * `flutterwave`). Written by a publish, read only to call the provider; never returned by any
+ * route and never logged.
+ */
+export const storePaymentKeys = pgTable(
+  'store_payment_keys',
+  {
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    provider: text('provider').notNull(),
+    secretKey: text('secret_key').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.businessId, table.provider] })],
+);

@@ -1,5 +1,6 @@
 /**
- * Changes the sync server makes itself (delivery reports and opt-outs from providers' webhooks),
+ * Changes the sync server makes itself (delivery reports and opt-outs from providers' webhooks,
+ * the online store's orders and payments),
  * appended to a business's change log exactly as a push appends a counter's (see
  * ../sync/push.ts): under the business's row lock, with the next seqs from
  * `businesses.change_seq`, each row kept in `records` too, and the change notice delivered at
@@ -12,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { MessageReportRow, OptOutRow } from '../../shared/sync/protocol';
+import type { MessageReportRow, OptOutRow, StoreOrderRow, StorePaymentRow } from '../../shared/sync/protocol';
 import { inTransaction } from '../db/database';
 import { CHANGES_CHANNEL } from '../db/notices';
 
@@ -20,7 +21,10 @@ import { CHANGES_CHANNEL } from '../db/notices';
 export const SERVER_ORIGIN = '00000000-0000-0000-0000-000000000000';
 
 export type ServerRow =
-  { entity: 'message_report'; data: MessageReportRow } | { entity: 'opt_out'; data: OptOutRow };
+  | { entity: 'message_report'; data: MessageReportRow }
+  | { entity: 'opt_out'; data: OptOutRow }
+  | { entity: 'store_order'; data: StoreOrderRow }
+  | { entity: 'store_payment'; data: StorePaymentRow };
 
 export interface AppendOutcome {
   /** Rows new to the log. */
@@ -71,31 +75,43 @@ export async function appendServerRows(
   rows: ServerRow[],
   now: () => number,
 ): Promise<AppendOutcome> {
+  if (rows.length === 0) return { added: 0, repeated: 0 };
+  return inTransaction(pool, (client) => appendServerRowsIn(client, businessId, rows, now));
+}
+
+/**
+ * The same inside a transaction the caller holds, for work that must decide under the business's
+ * row lock what to append (an online order takes the last unit of stock or it does not).
+ */
+export async function appendServerRowsIn(
+  client: pg.PoolClient,
+  businessId: string,
+  rows: ServerRow[],
+  now: () => number,
+): Promise<AppendOutcome> {
   // The same row twice in one webhook (a "delivered" and a "read" are both delivered) is one row.
   const unique = [...new Map(rows.map((row) => [`${row.entity}\u0000${row.data.id}`, row])).values()];
   if (unique.length === 0) return { added: 0, repeated: 0 };
-  return inTransaction(pool, async (client) => {
-    const locked = await client.query<{ change_seq: number }>(LOCK_BUSINESS, [businessId]);
-    const startSeq = locked.rows[0]?.change_seq;
-    if (startSeq === undefined) throw new Error(`business ${businessId} is gone`);
+  const locked = await client.query<{ change_seq: number }>(LOCK_BUSINESS, [businessId]);
+  const startSeq = locked.rows[0]?.change_seq;
+  if (startSeq === undefined) throw new Error(`business ${businessId} is gone`);
 
-    const held = await client.query<{ entity_id: string }>(HELD_ALREADY, [
-      businessId,
-      [...new Set(unique.map((row) => row.entity))],
-      unique.map((row) => row.data.id),
-    ]);
-    const heldIds = new Set(held.rows.map((row) => row.entity_id));
-    const fresh = unique.filter((row) => !heldIds.has(row.data.id));
-    if (fresh.length === 0) return { added: 0, repeated: rows.length };
+  const held = await client.query<{ entity_id: string }>(HELD_ALREADY, [
+    businessId,
+    [...new Set(unique.map((row) => row.entity))],
+    unique.map((row) => row.data.id),
+  ]);
+  const heldIds = new Set(held.rows.map((row) => row.entity_id));
+  const fresh = unique.filter((row) => !heldIds.has(row.data.id));
+  if (fresh.length === 0) return { added: 0, repeated: rows.length };
 
-    const changes = fresh.map((row, index) => ({
-      seq: startSeq + index + 1,
-      entity: row.entity,
-      entity_id: row.data.id,
-      data: row.data,
-    }));
-    const cursor = startSeq + fresh.length;
-    await client.query(WRITE_ROWS, [businessId, JSON.stringify(changes), now(), SERVER_ORIGIN, cursor]);
-    return { added: fresh.length, repeated: rows.length - fresh.length };
-  });
+  const changes = fresh.map((row, index) => ({
+    seq: startSeq + index + 1,
+    entity: row.entity,
+    entity_id: row.data.id,
+    data: row.data,
+  }));
+  const cursor = startSeq + fresh.length;
+  await client.query(WRITE_ROWS, [businessId, JSON.stringify(changes), now(), SERVER_ORIGIN, cursor]);
+  return { added: fresh.length, repeated: rows.length - fresh.length };
 }

@@ -2,9 +2,11 @@
  * The sync server's Prometheus metrics, one registry per server instance (so two instances in
  * one test process do not collide): request durations by route, push batch, push group and
  * pull page sizes, mutations by outcome and entity, conflicts by resolution, open realtime sockets,
- * providers' webhooks by provider and outcome, and the default process metrics.
+ * providers' webhooks by provider and outcome, the online store's orders, online payments and
+ * publishes, and the default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PAYMENT_OPTIONS } from '../../shared/store/draft';
 import { SYNC_ENTITIES } from '../../shared/sync/protocol';
 
 const KNOWN_ENTITIES = new Set<string>(SYNC_ENTITIES);
@@ -29,6 +31,21 @@ export type WebhookOutcome =
   | 'verified'
   | 'refused'
   | 'error';
+
+/**
+ * What an order post to a storefront came to: `placed` (a store_order row for the counters),
+ * `invalid` (400: the form or the JSON was not an order this store can take), `sold_out` (400: not
+ * enough stock left), `rate_limited` (429), `not_found` (no such live store).
+ */
+export type StoreOrderOutcome = 'placed' | 'invalid' | 'sold_out' | 'rate_limited' | 'not_found';
+const KNOWN_PAYMENT_OPTIONS = new Set<string>(PAYMENT_OPTIONS);
+
+/**
+ * An online payment step: `checkout` (the provider gave a checkout page), `paid` and `failed`
+ * (verified and recorded), `pending` (the provider has no outcome yet), `repeated` (a callback
+ * already recorded), `provider_error` (the provider failed, refused or did not answer in time).
+ */
+export type StorePaymentOutcome = 'checkout' | 'paid' | 'failed' | 'pending' | 'repeated' | 'provider_error';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -83,6 +100,27 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly storeOrders = new Counter({
+    name: 'kasuwa_store_orders_total',
+    help: 'Order posts to published storefronts by payment method and outcome.',
+    labelNames: ['payment', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly storePayments = new Counter({
+    name: 'kasuwa_store_payments_total',
+    help: 'Online payment steps for storefront orders by provider and outcome.',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly storefrontPublishes = new Counter({
+    name: 'kasuwa_storefront_publishes_total',
+    help: 'Storefronts put live or taken down, by action.',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   readonly realtimeSockets = new Gauge({
     name: 'kasuwa_realtime_sockets',
     help: 'Open realtime WebSockets.',
@@ -99,6 +137,15 @@ export class ServerMetrics {
     // Only known entity names become labels: a client cannot grow the series without end.
     this.mutations.inc({ status, entity: KNOWN_ENTITIES.has(entity) ? entity : 'invalid' });
     if (resolution !== undefined) this.conflicts.inc({ resolution });
+  }
+
+  countStoreOrder(payment: string, outcome: StoreOrderOutcome): void {
+    // A shopper's made-up payment method does not become a series either.
+    this.storeOrders.inc({ payment: KNOWN_PAYMENT_OPTIONS.has(payment) ? payment : 'unknown', outcome });
+  }
+
+  countStorePayment(provider: 'paystack' | 'flutterwave', outcome: StorePaymentOutcome): void {
+    this.storePayments.inc({ provider, outcome });
   }
 
   countWebhook(provider: string, outcome: WebhookOutcome): void {
