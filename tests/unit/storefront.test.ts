@@ -800,6 +800,18 @@ describe('pictures', () => {
     expect(images[0]?.attrs.fetchpriority).toBe('high');
     expect(images[0]?.attrs.loading).toBeUndefined();
     for (const image of images.slice(1)) expect(image.attrs.loading).toBe('lazy');
+    const logo = one(
+      one(list, (e) => e.tag === 'header'),
+      (e) => e.tag === 'img',
+    );
+    expect([logo.attrs.loading, logo.attrs.fetchpriority, logo.attrs.alt]).toEqual([
+      undefined,
+      undefined,
+      '',
+    ]);
+    expect(logo.attrs.srcset).toMatch(
+      /^\.\.\/img\/[0-9a-f]{20}-96\.webp 96w, \.\.\/img\/[0-9a-f]{20}-192\.webp 192w$/,
+    );
 
     const photo = one(
       page(store, productPath(store, store.ids.jollof)),

@@ -63,18 +63,22 @@ function srcset(root: string, variants: readonly ImageVariant[]): string {
 
 /**
  * A picture with its WebP widths: `width`/`height` of the widest keep the layout still while it
- * loads. Lazy unless `eager` (the first picture of a page).
+ * loads. `load`: `lazy` (the default), `eager` (the small logo) or `first` (the page's main
+ * picture, fetched before the rest).
  */
 export function picture(
   root: string,
   image: SiteImage,
-  options: { alt: string; sizes: string; eager?: boolean; defaultWidth?: number },
+  options: { alt: string; sizes: string; load?: 'lazy' | 'eager' | 'first'; defaultWidth?: number },
 ): Html {
   const widest = image.variants[image.variants.length - 1];
   if (widest === undefined) return markup``;
   const fallback = image.variants.find((variant) => variant.width >= (options.defaultWidth ?? 320)) ?? widest;
-  const loading = trusted(options.eager === true ? 'fetchpriority="high"' : 'loading="lazy"');
-  return markup`<img src="${root}${fallback.path}" srcset="${srcset(root, image.variants)}" sizes="${options.sizes}" width="${widest.width}" height="${widest.height}" alt="${options.alt}" ${loading} decoding="async">`;
+  const load = options.load ?? 'lazy';
+  const loading = trusted(
+    load === 'lazy' ? ' loading="lazy"' : load === 'first' ? ' fetchpriority="high"' : '',
+  );
+  return markup`<img src="${root}${fallback.path}" srcset="${srcset(root, image.variants)}" sizes="${options.sizes}" width="${widest.width}" height="${widest.height}" alt="${options.alt}"${loading} decoding="async">`;
 }
 
 /** An https link to the shop's page on a social network, from a handle or an address. */
@@ -130,7 +134,7 @@ function header(context: SiteContext, root: string): Html {
       ? picture(root, logo, {
           alt: '',
           sizes: `${Math.max(1, Math.round((40 * widest.width) / widest.height))}px`,
-          eager: true,
+          load: 'eager',
           defaultWidth: 96,
         })
       : null;

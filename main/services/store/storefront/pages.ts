@@ -31,14 +31,19 @@ function stockLine(context: SiteContext, product: SiteProduct): Html | null {
   return markup`<span class="stock${stock.out ? ' out' : ''}">${stock.text}</span>`;
 }
 
-function productCard(context: SiteContext, root: string, product: SiteProduct, eager: boolean): Html {
+function productCard(context: SiteContext, root: string, product: SiteProduct, first: boolean): Html {
   const image = context.images.get(product.id);
   const href = `${root}${context.productPaths.get(product.id) ?? ''}`;
   // The name in the same link says what the picture is, so the picture's alt is empty.
   const media =
     image === undefined
       ? markup`<span class="noimg"></span>`
-      : picture(root, image, { alt: '', sizes: CARD_SIZES, eager, defaultWidth: 320 });
+      : picture(root, image, {
+          alt: '',
+          sizes: CARD_SIZES,
+          load: first ? 'first' : 'lazy',
+          defaultWidth: 320,
+        });
   const price = formatNaira(product.priceKobo);
   return markup`<li class="card"><a href="${href}">${media}<span class="name">${product.name}</span></a><span class="price">${price}</span>${stockLine(context, product)}</li>`;
 }
@@ -284,7 +289,7 @@ export function productPage(context: SiteContext, product: SiteProduct): { path:
       : picture(root, image, {
           alt: product.name,
           sizes: '(min-width: 48em) 30rem, 100vw',
-          eager: true,
+          load: 'first',
           defaultWidth: 640,
         });
   const ask =
