@@ -347,7 +347,7 @@ export function screenChecklist(
   });
 }
 
-/** The draft, the last answer and the checklist, once loaded. */
+/** The checklist as the screen shows it (see `screenChecklist`); null until the state is read. */
 export function useStoreChecklist(): ChecklistItem[] | null {
   const remote = useStoreScreen((state) => state.remote);
   const draft = useStoreScreen((state) => state.draft);

@@ -308,13 +308,12 @@ function Published() {
         <a href={published.url} target="_blank" rel="noreferrer" data-testid="store-published-url">
           {published.url}
         </a>
-        {published.customDomain !== null && (
-          <>
-            {' '}
-            and <span className="path">https://{published.customDomain}/</span> once its DNS record is set
-          </>
-        )}
       </p>
+      {published.customDomain !== null && (
+        <p>
+          Also at <span className="path">https://{published.customDomain}/</span> once its DNS record is set.
+        </p>
+      )}
       <p className="muted">
         Published {dateTime(published.publishedAt)}: {published.files} files, {size(published.bytes)} (
         {published.uploaded} uploaded this time). Changes you make from now on go live when you publish again.

@@ -5,7 +5,13 @@
  * `store:orders` event says orders arrived or changed.
  */
 import { useEffect, useState, type SyntheticEvent } from 'react';
-import { ORDER_STATUSES, type Page, type StoreOrder, type StoreOrderStatus } from '../../../shared/contract';
+import {
+  ORDER_STATUSES,
+  type Page,
+  type StaffMember,
+  type StoreOrder,
+  type StoreOrderStatus,
+} from '../../../shared/contract';
 import { formatNaira } from '../../../shared/money';
 import { PAYMENT_OPTION_LABELS } from '../../../shared/store/draft';
 import { stateLabel } from '../../../shared/states';
@@ -27,6 +33,11 @@ const FILTER_WORDS: Record<Filter, string> = {
   cancelled: 'Cancelled',
   all: 'All',
 };
+
+function deliveryPrice(order: StoreOrder): string {
+  if (order.delivery.quoted) return 'price to agree';
+  return order.delivery.priceKobo === 0 ? 'free' : formatNaira(order.delivery.priceKobo);
+}
 
 function CancelDialog({
   order,
@@ -140,8 +151,7 @@ function OrderCard({
           <div>
             <dt>Delivery</dt>
             <dd>
-              {delivery.label}: {delivery.quoted ? 'price to agree' : formatNaira(delivery.priceKobo)},{' '}
-              {daysWords(delivery.daysMin, delivery.daysMax)}
+              {delivery.label}: {deliveryPrice(order)}, {daysWords(delivery.daysMin, delivery.daysMax)}
               <br />
               <span className="muted">
                 {[order.address, order.lgaCity, stateLabel(order.state)]
@@ -195,12 +205,17 @@ function OrderCard({
         {order.status === 'cancelled' && order.reason !== '' && (
           <p className="muted">Cancelled: {order.reason}</p>
         )}
+        {order.status === 'pending' && order.test && (
+          <p className="muted">A test order is never sold: cancel it once you have looked at it.</p>
+        )}
         {order.status === 'pending' && (
           <div className="store-actions">
-            <button type="button" className="primary" disabled={busy} onClick={() => void fulfil()}>
-              Fulfil (record sale)
-              <span className="store-visually-hidden"> for order {order.number}</span>
-            </button>
+            {!order.test && (
+              <button type="button" className="primary" disabled={busy} onClick={() => void fulfil()}>
+                Fulfil (record sale)
+                <span className="store-visually-hidden"> for order {order.number}</span>
+              </button>
+            )}
             <button
               type="button"
               className="store-danger-outline"
@@ -229,6 +244,14 @@ export function OnlineOrders() {
   const [page, setPage] = useState<Page<StoreOrder> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState<StoreOrder | null>(null);
+  // Who a fulfilled order is sold by; undefined until asked.
+  const [cashier, setCashier] = useState<StaffMember | null | undefined>(undefined);
+
+  useEffect(() => {
+    void kasuwa.till.current().then((answer) => {
+      if (answer.ok) setCashier(answer.value);
+    });
+  }, [ordersVersion]);
 
   useEffect(() => {
     let current = true;
@@ -259,9 +282,18 @@ export function OnlineOrders() {
       <div className="store-section-head">
         <h2 id="store-orders-title">Online orders</h2>
         <span className="muted" aria-live="polite">
-          {pending === 0 ? 'None waiting' : `${count(pending)} waiting`}
+          {pending === 0
+            ? 'No shopper orders waiting'
+            : `${count(pending)} shopper ${pending === 1 ? 'order' : 'orders'} waiting`}
         </span>
       </div>
+      {cashier !== undefined && (
+        <p className="muted" data-testid="store-orders-cashier">
+          {cashier === null
+            ? 'Fulfilling an order records it as a sale: sign in at the till (Sell) first.'
+            : `Fulfilled orders are recorded as sales by ${cashier.name}, signed in at the till.`}
+        </p>
+      )}
       <fieldset className="store-segmented">
         <legend>Show</legend>
         {([...ORDER_STATUSES, 'all'] as const).map((each) => (

@@ -79,6 +79,7 @@ function Stepper({
                 href="#/store"
                 className={`store-step${step === current ? ' store-step-current' : ''}${done ? ' store-step-done' : ''}`}
                 aria-current={step === current ? 'step' : undefined}
+                aria-label={`${WIZARD_STEP_LABELS[step]}, ${done ? 'done' : 'not done yet'}`}
                 onClick={(event) => {
                   event.preventDefault();
                   onStep(step);
@@ -88,7 +89,6 @@ function Stepper({
                   {done ? '✓' : index + 1}
                 </span>
                 <span>{WIZARD_STEP_LABELS[step]}</span>
-                <span className="store-visually-hidden">{done ? ', done' : ', not done yet'}</span>
               </a>
             </li>
           );
