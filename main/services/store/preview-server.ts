@@ -57,7 +57,9 @@ export class PreviewServer {
       const server = http.createServer((request, response) => {
         this.handle(request, response).catch((error: unknown) => {
           if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          response.end(`The preview could not be made: ${error instanceof Error ? error.message : String(error)}`);
+          response.end(
+            `The preview could not be made: ${error instanceof Error ? error.message : String(error)}`,
+          );
         });
       });
       server.once('error', reject);
@@ -100,7 +102,7 @@ export class PreviewServer {
       email: 'test@example.com',
       state,
       lgaCity: '',
-      address: delivery.id === 'pickup' ? '' : (draft.business.address || 'Test address'),
+      address: delivery.id === 'pickup' ? '' : draft.business.address || 'Test address',
       delivery: delivery.id,
       payment: payment.id,
       note: 'Test order from the store builder',
@@ -114,7 +116,13 @@ export class PreviewServer {
     const location = response.headers.get('location');
     if (response.status !== 303 || location === null) {
       const text = await response.text();
-      throw new Error(text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300));
+      throw new Error(
+        text
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 300),
+      );
     }
     const id = location.split('/').pop() ?? '';
     return id;
@@ -123,7 +131,11 @@ export class PreviewServer {
   private async site(draft: StoreDraft, fresh: boolean): Promise<BuiltSite> {
     const { savedAt } = this.deps.draft();
     const current = this.built;
-    if (current !== null && current.savedAt === savedAt && (!fresh || this.deps.now() - current.at < FRESH_MS)) {
+    if (
+      current !== null &&
+      current.savedAt === savedAt &&
+      (!fresh || this.deps.now() - current.at < FRESH_MS)
+    ) {
       return current.site;
     }
     this.building ??= this.deps
@@ -238,7 +250,10 @@ export class PreviewServer {
     return `/${this.token}/`;
   }
 
-  private testRow(input: OrderInput, priced: Extract<ReturnType<typeof priceOrder>, { ok: true }>['value']): StoreOrderRow {
+  private testRow(
+    input: OrderInput,
+    priced: Extract<ReturnType<typeof priceOrder>, { ok: true }>['value'],
+  ): StoreOrderRow {
     const at = this.deps.now();
     return {
       id: uuidv7(at),

@@ -17,11 +17,7 @@ import { customerInputSchema } from '../../../shared/channels/customers';
 import { KasuwaError } from '../../../shared/errors';
 import { uuidv7 } from '../../../shared/ids';
 import type { PaymentOption } from '../../../shared/store/draft';
-import type {
-  StoreOrderRow,
-  StoreOrderUpdateRow,
-  StorePaymentRow,
-} from '../../../shared/sync/protocol';
+import type { StoreOrderRow, StoreOrderUpdateRow, StorePaymentRow } from '../../../shared/sync/protocol';
 import type { AuditLog } from '../audit/audit-log';
 import type { CustomerService } from '../customers/customer-service';
 import type { ProductService } from '../products/product-service';
@@ -249,7 +245,11 @@ export class StoreOrders {
         const sale = this.deps.sales.record(
           {
             saleId: derivedId(['store-order-sale', order.id]),
-            lines: lines.map(({ productId, quantity, discountKobo }) => ({ productId, quantity, discountKobo })),
+            lines: lines.map(({ productId, quantity, discountKobo }) => ({
+              productId,
+              quantity,
+              discountKobo,
+            })),
             customerId: order.customerId,
             payments: [
               {
@@ -280,7 +280,13 @@ export class StoreOrders {
 
   private settle(
     order: StoreOrder,
-    update: { status: 'fulfilled' | 'cancelled'; saleId: string | null; reason: string; staffId: string | null; at: number },
+    update: {
+      status: 'fulfilled' | 'cancelled';
+      saleId: string | null;
+      reason: string;
+      staffId: string | null;
+      at: number;
+    },
   ): void {
     const row: StoreOrderUpdateRow = {
       id: uuidv7(update.at),
