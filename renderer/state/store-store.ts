@@ -275,16 +275,14 @@ export const useStoreScreen = create<StoreScreen>((set, get) => {
     edit: (section, change) => {
       const draft = get().draft;
       if (draft === null) return;
-      set({ draft: { ...draft, [section]: change(draft[section]) } });
       schedule(section);
-      set({ dirty: dirtyMap() });
+      set({ draft: { ...draft, [section]: change(draft[section]) }, dirty: dirtyMap() });
     },
     goTo: (step) => {
       const draft = get().draft;
       if (draft === null || draft.step === step) return;
-      set({ draft: { ...draft, step } });
       versions.step = (versions.step ?? 0) + 1;
-      set({ dirty: dirtyMap() });
+      set({ draft: { ...draft, step }, dirty: dirtyMap() });
       void get().flush();
     },
     flush: async () => {

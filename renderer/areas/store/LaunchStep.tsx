@@ -352,6 +352,7 @@ function LaunchButtons({ checklist }: { checklist: readonly ChecklistItem[] }) {
   const load = useStoreScreen((state) => state.load);
   const applyRemote = useStoreScreen((state) => state.applyRemote);
   const dirty = useStoreScreen((state) => state.dirty);
+  const saveStatus = useStoreScreen((state) => state.save);
   const published = useStoreScreen((state) => state.remote?.published ?? null);
   const showToast = useAppStore((state) => state.showToast);
   const [busy, setBusy] = useState<'save' | 'test' | 'launch' | null>(null);
@@ -374,7 +375,9 @@ function LaunchButtons({ checklist }: { checklist: readonly ChecklistItem[] }) {
           .map((item) => item.label.toLowerCase())
           .join(', ')}).`
       : unsaved
-        ? 'Saving your changes first…'
+        ? saveStatus.state === 'error'
+          ? `A change could not be saved: ${saveStatus.message}`
+          : 'Saving your changes first…'
         : null;
 
   const saveNow = async () => {

@@ -23,8 +23,11 @@ function stepDone(step: WizardStep, checklist: readonly ChecklistItem[]): boolea
   return items.length > 0 && items.every((item) => item.done);
 }
 
-function SaveStatusLine({ status, savedAt }: { status: SaveStatus; savedAt: number | null }) {
+function SaveStatusLine({ saved, savedAt }: { saved: SaveStatus; savedAt: number | null }) {
   const flush = useStoreScreen((state) => state.flush);
+  // A change waiting for the pause in the typing is on its way: say so at once.
+  const waiting = useStoreScreen((state) => Object.keys(state.dirty).length > 0);
+  const status: SaveStatus = waiting && saved.state !== 'error' ? { state: 'saving' } : saved;
   let words: string;
   let tone = 'store-save-quiet';
   switch (status.state) {
@@ -177,7 +180,7 @@ export function StoreWizard() {
     <div className="store-wizard">
       <div className="store-wizard-top">
         <Stepper current={step} checklist={checklist} onStep={move} />
-        <SaveStatusLine status={save} savedAt={remote.savedAt} />
+        <SaveStatusLine saved={save} savedAt={remote.savedAt} />
       </div>
       <section className="panel store-step-panel" aria-labelledby="store-step-title">
         <p className="store-step-count muted">
