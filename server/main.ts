@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     adminToken: config.adminToken,
     trustProxy: config.trustProxy,
     whatsappAppSecret: config.whatsappAppSecret,
+    paystackUrl: config.paystackUrl,
+    flutterwaveUrl: config.flutterwaveUrl,
     logger: { level: config.logLevel, stream: process.stderr },
   });
   await app.listen({ port: config.port, host: config.host });

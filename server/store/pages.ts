@@ -19,15 +19,27 @@ export interface PageFrame {
   shopName: string;
 }
 
-export function storePage(frame: PageFrame, title: string, body: string): string {
+/**
+ * `clearCart`: the page tells the site's cart.js to empty the shopper's cart (kept in the
+ * browser under the store's slug), as the order it held has been placed.
+ */
+export function storePage(
+  frame: PageFrame,
+  title: string,
+  body: string,
+  clearCart?: { slug: string },
+): string {
   const base = escapeHtml(frame.base);
+  const store = clearCart === undefined ? '' : ` data-store="${escapeHtml(clearCart.slug)}"`;
   return [
-    '<!doctype html><html lang="en-NG"><head><meta charset="utf-8">',
+    `<!doctype html><html lang="en-NG"${store}><head><meta charset="utf-8">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex">',
     `<title>${escapeHtml(title)} · ${escapeHtml(frame.shopName)}</title>`,
-    `<link rel="stylesheet" href="${base}styles.css"></head>`,
-    `<body><main class="page"><h1>${escapeHtml(title)}</h1>${body}`,
+    `<link rel="stylesheet" href="${base}styles.css">`,
+    clearCart === undefined ? '' : `<script src="${base}cart.js" defer></script>`,
+    '</head>',
+    `<body><main class="page"${clearCart === undefined ? '' : ' data-cart-clear'}><h1>${escapeHtml(title)}</h1>${body}`,
     `<p><a href="${base}">Back to ${escapeHtml(frame.shopName)}</a></p></main></body></html>`,
   ].join('');
 }
@@ -125,5 +137,5 @@ export function orderPage(
     paymentPart(frame, config, view),
     whatsappLink(config, order.number),
   ].join('');
-  return storePage(frame, `Order ${order.number}`, body);
+  return storePage(frame, `Order ${order.number}`, body, { slug: config.slug });
 }

@@ -8,6 +8,7 @@ import { foundationFigures } from './foundation';
 import type { Figures } from './figures';
 import { sendingFigures } from './sending';
 import { serverFigures } from './server';
+import { storePublishFigures } from './store-publish';
 import { storefrontFigures } from './storefront';
 import { syncFigures } from './sync';
 
@@ -19,6 +20,7 @@ const GROUPS: [string, () => Promise<Figures>][] = [
   ['segments', segmentFigures],
   ['sending', sendingFigures],
   ['storefront', storefrontFigures],
+  ['store', storePublishFigures],
 ];
 
 async function main(): Promise<void> {

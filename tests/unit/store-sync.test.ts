@@ -96,7 +96,11 @@ describe('the online store through the sync server', () => {
     expect(answer.status).toBe(303);
     const confirmation = await fetch(new URL(answer.headers.get('location') ?? '', server.url));
     expect(confirmation.status).toBe(200);
-    expect(await confirmation.text()).toContain('1001');
+    const page = await confirmation.text();
+    expect(page).toContain('1001');
+    // The page tells the site's cart script to empty this store's cart.
+    expect(page).toContain(`data-store="${SLUG}"`);
+    expect(page).toContain('data-cart-clear');
 
     await syncUntilQuiet([a, b]);
     for (const counter of [a, b]) {

@@ -38,8 +38,13 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en-NG"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="../styles.css"></head><body><main class="page"><h1>${escapeHtml(title)}</h1>${body}<p><a href="../index.html">Back to the store</a></p></main></body></html>`;
+/** A page of the preview's own (the order received, a refused order), in the site's styles. */
+function page(title: string, body: string, slug?: string): string {
+  // On an order's page the site's cart.js empties the cart it came from (see cart-script.ts).
+  const store = slug === undefined ? '' : ` data-store="${escapeHtml(slug)}"`;
+  const script = slug === undefined ? '' : '<script src="../cart.js" defer></script>';
+  const clear = slug === undefined ? '' : ' data-cart-clear';
+  return `<!doctype html><html lang="en-NG"${store}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="../styles.css">${script}</head><body><main class="page"${clear}><h1>${escapeHtml(title)}</h1>${body}<p><a href="../index.html">Back to the store</a></p></main></body></html>`;
 }
 
 export class PreviewServer {
@@ -168,12 +173,14 @@ export class PreviewServer {
       return;
     }
     if (path.startsWith('order/')) {
+      const { config } = await this.site(draft, false);
       response
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
         .end(
           page(
             'Test order received',
             '<p>This was a test order from the store builder. It is with your online orders, marked as a test; no money was taken.</p>',
+            config.slug,
           ),
         );
       return;
