@@ -130,7 +130,9 @@ describe('the headers every page carries', () => {
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     // The one wildcard: the store preview's frames, served by this counter on a loopback port.
     expect(directives.get('frame-src')).toEqual(['http://127.0.0.1:*']);
-    expect(CONTENT_SECURITY_POLICY.replace('http://127.0.0.1:*', '')).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(CONTENT_SECURITY_POLICY.replace('http://127.0.0.1:*', '')).not.toMatch(
+      /unsafe-inline|unsafe-eval|\*/,
+    );
     expect(SECURITY_HEADERS['X-Content-Type-Options']).toBe('nosniff');
   });
 

@@ -456,7 +456,12 @@ export class ShopRuntime {
       newest:
         latest === undefined
           ? null
-          : { id: latest.id, number: latest.number, customerName: latest.customerName, totalKobo: latest.totalKobo },
+          : {
+              id: latest.id,
+              number: latest.number,
+              customerName: latest.customerName,
+              totalKobo: latest.totalKobo,
+            },
     });
   }
 
