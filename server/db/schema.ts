@@ -261,3 +261,45 @@ export const storePaymentKeys = pgTable(
   },
   (table) => [primaryKey({ columns: [table.businessId, table.provider] })],
 );
+
+/**
+ * Each online payment the storefront started (server/store/shop-routes.ts): the reference the
+ * provider was given for an order, so a counter's "Check payment" can ask the provider about a
+ * shopper who paid and closed the tab before coming back. Written once the provider gave a
+ * checkout page; never changed.
+ */
+export const storePaymentAttempts = pgTable(
+  'store_payment_attempts',
+  {
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    reference: text('reference').notNull(),
+    orderId: uuid('order_id').notNull(),
+    provider: text('provider').notNull(),
+    startedAt: epochMs('started_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.businessId, table.reference] }),
+    index('store_payment_attempts_order').on(table.businessId, table.orderId),
+  ],
+);
+
+/**
+ * Secrets the payment providers sign their webhooks with that the server makes itself, per
+ * business and provider: Flutterwave's "secret hash", made at the first publish and handed to the
+ * paired counters for the owner to paste into Flutterwave's dashboard (Paystack signs with the
+ * secret key the server already holds). Kept as given, like `hook_keys`: counters show it again.
+ */
+export const storeHookSecrets = pgTable(
+  'store_hook_secrets',
+  {
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    provider: text('provider').notNull(),
+    secret: text('secret').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.businessId, table.provider] })],
+);
