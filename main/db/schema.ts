@@ -818,3 +818,70 @@ export const storePayments = sqliteTable(
   },
   (table) => [index('store_payments_order').on(table.orderId, table.at)],
 );
+
+// ── The segment book (issue 5) ───────────────────────────────────────────────────────────────
+// Segments over a million customers read this projection instead of customers joined to their
+// stats: on an encrypted file the cost of a pass is the pages it decrypts, and a customer row is
+// mostly what no segment reads. Triggers on customers and customer_stats keep it in step
+// (migrations/0013); nothing else writes it.
+
+/** The codes the segment book files customers under by state (1–37; 0 is no state, 63 any other). */
+export const segmentStateCodes = sqliteTable('segment_state_codes', {
+  code: integer('code').primaryKey(),
+  state: text('state').notNull().unique(),
+});
+
+/**
+ * One row per customer in the book (`customer_stats.listed = 1`) with what segment rules and
+ * recipient lists read. `pos` orders the book by who the customer can be reached by, then by
+ * state: `(reach << 46) | (state code << 40) | sequence`, reach being the bits SMS consent (1),
+ * WhatsApp consent (2), email consent (4) and an email address (8). A promotion's recipient list
+ * reads only the customers who agreed to its channel, and a state or zone rule only those states.
+ * Texts that are almost always the same are kept as NULL: no tags (`[]`), no LGA, no email, a
+ * WhatsApp number that is the phone, a display name that is first and last name.
+ */
+export const segmentBook = sqliteTable(
+  'segment_book',
+  {
+    pos: integer('pos').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    state: text('state'),
+    lgaCity: text('lga_city'),
+    carrier: text('carrier'),
+    tags: text('tags'),
+    birthday: text('birthday'),
+    createdAt: integer('created_at').notNull(),
+    tier: text('tier').notNull(),
+    totalSpentKobo: integer('total_spent_kobo').notNull(),
+    purchaseCount: integer('purchase_count').notNull(),
+    lastPurchaseAt: integer('last_purchase_at'),
+    pointsBalance: integer('points_balance').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    displayName: text('display_name'),
+    phone: text('phone').notNull(),
+    whatsapp: text('whatsapp'),
+    email: text('email'),
+  },
+  (table) => [
+    uniqueIndex('segment_book_customer').on(table.customerId),
+    // Members biggest spender first: one order (spend, then position) whether a page walks this
+    // index or reads the book and sorts.
+    index('segment_book_spend').on(table.totalSpentKobo),
+    // Every column a rule reads (consent is in the position): counting reads this alone, and a
+    // state or zone rule reads only its states' part of it.
+    index('segment_book_rules').on(
+      table.state,
+      table.lastPurchaseAt,
+      table.totalSpentKobo,
+      table.createdAt,
+      table.purchaseCount,
+      table.pointsBalance,
+      table.tier,
+      table.carrier,
+      table.birthday,
+      table.tags,
+      table.lgaCity,
+    ),
+  ],
+);

@@ -1,10 +1,19 @@
-/** Segments over the customer book on a real encrypted file: every rule, any/all, the ready-made four. */
+/**
+ * Segments over the customer book on a real encrypted file: every rule, any/all, the ready-made
+ * four, and the segment book they read kept in step with the customers by its triggers.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../main/db/migrate';
 import { birthdayWindow, compileSegment } from '../../main/services/campaigns/segment-engine';
 import { READY_DEFINITIONS, SegmentService } from '../../main/services/campaigns/segment-service';
 import type { SegmentDefinition, SegmentRule } from '../../shared/contract';
 import { uuidv7 } from '../../shared/ids';
-import { newCustomer, newProduct, openTestShop, type TestShop } from './shop';
+import { NIGERIAN_STATES } from '../../shared/states';
+import { editCustomer } from '../support/edit-customer';
+import { migrations, tempDir } from './fixtures';
+import { MANAGER_PIN, newCustomer, newProduct, openTestShop, type TestShop } from './shop';
 
 const DAY = 86_400_000;
 
@@ -538,3 +547,367 @@ describe('saved and ready-made segments', () => {
     expect(shop.audit.verify().intact).toBe(true);
   });
 });
+
+// ── The segment book ─────────────────────────────────────────────────────────────────────────
+
+interface SourceRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  display_name: string;
+  phone: string;
+  carrier: string | null;
+  whatsapp: string | null;
+  email: string;
+  state: string | null;
+  lga_city: string;
+  tags: string;
+  birthday: string | null;
+  created_at: number;
+  tier: string;
+  total_spent_kobo: number;
+  purchase_count: number;
+  last_purchase_at: number | null;
+  points_balance: number;
+  consent_sms: number;
+  consent_whatsapp: number;
+  consent_email: number;
+}
+
+interface BookRow extends Omit<SourceRow, 'id' | 'consent_sms' | 'consent_whatsapp' | 'consent_email'> {
+  pos: number;
+  customer_id: string;
+}
+
+/**
+ * What the book should hold, worked out here from customers and customer_stats (not by the
+ * triggers' SQL): every listed customer once, texts that are the usual value kept as NULL, and a
+ * position whose top bits are its reach (SMS, WhatsApp, email consent, an email address) and
+ * state code.
+ */
+function expectedBook(sql: Database.Database): Map<string, Record<string, unknown>> {
+  const rows = sql
+    .prepare(
+      `SELECT c.id, c.first_name, c.last_name, c.display_name, c.phone, c.carrier, c.whatsapp, c.email, c.state,
+         c.lga_city, c.tags, c.birthday, c.created_at, s.tier, s.total_spent_kobo, s.purchase_count,
+         s.last_purchase_at, s.points_balance, s.consent_sms, s.consent_whatsapp, s.consent_email
+       FROM customers c JOIN customer_stats s ON s.customer_id = c.id WHERE s.listed = 1`,
+    )
+    .all() as SourceRow[];
+  return new Map(
+    rows.map((row) => {
+      const whatsapp = row.whatsapp === null || row.whatsapp === '' ? row.phone : row.whatsapp;
+      const reach =
+        (row.consent_sms === 1 ? 1 : 0) |
+        (row.consent_whatsapp === 1 ? 2 : 0) |
+        (row.consent_email === 1 ? 4 : 0) |
+        (row.email !== '' ? 8 : 0);
+      const stateCode =
+        row.state === null
+          ? 0
+          : NIGERIAN_STATES.indexOf(row.state as (typeof NIGERIAN_STATES)[number]) + 1 || 63;
+      return [
+        row.id,
+        {
+          reach,
+          stateCode,
+          state: row.state,
+          lga_city: row.lga_city === '' ? null : row.lga_city,
+          carrier: row.carrier,
+          tags: row.tags === '[]' ? null : row.tags,
+          birthday: row.birthday,
+          created_at: row.created_at,
+          tier: row.tier,
+          total_spent_kobo: row.total_spent_kobo,
+          purchase_count: row.purchase_count,
+          last_purchase_at: row.last_purchase_at,
+          points_balance: row.points_balance,
+          first_name: row.first_name,
+          last_name: row.last_name,
+          display_name:
+            row.display_name === `${row.first_name} ${row.last_name}`.trim() ? null : row.display_name,
+          phone: row.phone,
+          whatsapp: whatsapp === row.phone ? null : whatsapp,
+          email: row.email === '' ? null : row.email,
+        },
+      ];
+    }),
+  );
+}
+
+function actualBook(sql: Database.Database): Map<string, Record<string, unknown>> {
+  const rows = sql.prepare('SELECT * FROM segment_book').all() as BookRow[];
+  return new Map(
+    rows.map(({ pos, customer_id, ...row }) => [
+      customer_id,
+      { reach: Math.floor(pos / 2 ** 46), stateCode: Math.floor(pos / 2 ** 40) % 64, ...row },
+    ]),
+  );
+}
+
+function expectBookInStep(sql: Database.Database = shop.db.sqlite): void {
+  const actual = actualBook(sql);
+  expect(actual).toEqual(expectedBook(sql));
+  expect(actual.size).toBeGreaterThan(0);
+}
+
+function promotionTo(channel: 'sms' | 'whatsapp' | 'email', definition: SegmentDefinition = everyone) {
+  return [...segments.recipients(definition, channel, 'promotional')].map((r) => r.customerId).sort();
+}
+
+const everyone: SegmentDefinition = { match: 'all', rules: [] };
+
+describe('the segment book', () => {
+  it('numbers the states as shared/states.ts lists them', () => {
+    expect(shop.db.sqlite.prepare('SELECT code, state FROM segment_state_codes ORDER BY code').all()).toEqual(
+      NIGERIAN_STATES.map((state, i) => ({ code: i + 1, state })),
+    );
+  });
+
+  it('follows a customer from creation through edits, consent, sales and refunds', () => {
+    const ada = customer('Ada', {
+      whatsapp: '0706 123 4567',
+      email: 'ada@example.com',
+      state: 'Lagos',
+      lgaCity: 'Lekki Phase 1',
+      tags: ['vip'],
+      birthday: '1990-03-02',
+      consent: { sms: true, email: true },
+    });
+    const bola = customer('Bola', { state: 'Kano' }, '0805 222 3333');
+    customer('Chidi');
+    expectBookInStep();
+
+    editCustomer(shop, ada.id, {
+      firstName: 'Adaeze',
+      whatsapp: '',
+      email: '',
+      state: 'Ogun',
+      lgaCity: '',
+      tags: [],
+      birthday: '07-01',
+      displayName: 'Mama Ada',
+    });
+    editCustomer(shop, bola.id, { phone: '0803 222 4444', whatsapp: '0810 000 0001', tags: ['church'] });
+    expectBookInStep();
+    expect(
+      segments.count({ match: 'all', rules: [{ field: 'state', op: 'in', values: ['Ogun'] }] }),
+    ).toMatchObject({
+      matching: 1,
+      reachable: { sms: 1, email: 0 },
+    });
+
+    shop.clock.now += DAY;
+    shop.customers.setConsent(
+      { customerId: ada.id, channel: 'sms', granted: false, source: 'STOP', wording: 'STOP' },
+      null,
+    );
+    shop.customers.setConsent(
+      { customerId: bola.id, channel: 'whatsapp', granted: true, source: 'counter', wording: 'Yes' },
+      null,
+    );
+    expectBookInStep();
+    expect(promotionTo('sms')).toEqual([]);
+    expect(promotionTo('whatsapp')).toEqual([bola.id]);
+
+    const sale = sell(bola.id, 25_000);
+    sell(bola.id, 5_000);
+    expectBookInStep();
+    shop.sales.refund(
+      {
+        saleId: sale.id,
+        kind: 'refund',
+        lines: [],
+        method: 'cash',
+        reason: 'Wrong size',
+        approverPin: MANAGER_PIN,
+      },
+      shop.cashier,
+    );
+    expectBookInStep();
+    expect(matching([{ field: 'totalSpent', op: 'at-least', value: 500_000 }])).toEqual([bola.id]);
+
+    // Writes straight to the tables (as the tests above and older code paths do) are followed too.
+    stats(ada.id, { spent: 9_000_000, tier: 'gold', last: shop.clock.now - 90 * DAY });
+    shop.db.sqlite.prepare('UPDATE customers SET created_at = ? WHERE id = ?').run(0, bola.id);
+    expectBookInStep();
+  });
+
+  it('drops archived and merged customers, and takes an unarchived one back', () => {
+    const keep = customer('Keep', { state: 'Lagos', consent: { sms: true } });
+    const gone = customer('Gone', { email: 'gone@example.com', tags: ['market'], consent: { email: true } });
+    const shelved = customer('Shelved', { consent: { sms: true } });
+    sell(gone.id, 3_000);
+    shop.customers.archive(shelved.id, true, null);
+    expectBookInStep();
+    expect(promotionTo('sms')).toEqual([keep.id]);
+
+    shop.customers.archive(shelved.id, false, null);
+    expectBookInStep();
+    expect(promotionTo('sms')).toEqual(sorted(keep.id, shelved.id));
+
+    shop.clock.now += DAY;
+    shop.customers.merge(keep.id, gone.id, null);
+    expectBookInStep();
+    expect(actualBook(shop.db.sqlite).has(gone.id)).toBe(false);
+    // The kept customer took the merged one's email, tags, consent and sales.
+    expect(promotionTo('email')).toEqual([keep.id]);
+    expect(matching([{ field: 'tags', op: 'has-any', values: ['market'] }])).toEqual([keep.id]);
+    expect(segments.count(everyone)).toMatchObject({ matching: 2 });
+  });
+
+  it('takes in an imported book', async () => {
+    const csv = [
+      'First Name,Last Name,Phone,State,Email,Tags,SMS',
+      'Ada,Obi,0803 111 0001,Lagos,ada@example.com,vip;church,yes',
+      'Bola,Ade,0805 111 0002,Oyo,,,no',
+      'Chi,Eze,0803 999 0000,,,,',
+    ].join('\r\n');
+    const report = await shop.customerCsv.import(
+      {
+        csv,
+        hasHeader: true,
+        taskId: 't',
+        mapping: { firstName: 0, lastName: 1, phone: 2, state: 3, email: 4, tags: 5, smsConsent: 6 },
+      },
+      null,
+      () => undefined,
+    );
+    expect(report.imported).toBe(3);
+    expectBookInStep();
+    expect(promotionTo('sms')).toHaveLength(1);
+  });
+
+  it('follows what sync brings from another counter', () => {
+    const other = openTestShop();
+    try {
+      const there = (phone: string, name: string, extra: Record<string, unknown> = {}) =>
+        newCustomer(other, phone, name, extra);
+      const ngozi = there('0803 555 0001', 'Ngozi', { state: 'Lagos', consent: { sms: true } });
+      const emeka = there('0805 555 0002', 'Emeka', { email: 'emeka@example.com', consent: { email: true } });
+      const tunde = there('0803 555 0003', 'Tunde', { state: 'Oyo' });
+      const rice = newProduct(other, 'Rice', 40_000);
+      other.sales.record(
+        {
+          saleId: uuidv7(),
+          lines: [{ productId: rice.id, quantity: 1, discountKobo: 0 }],
+          customerId: ngozi.id,
+          payments: [{ method: 'cash', amountKobo: 4_000_000, reference: '' }],
+        },
+        other.cashier,
+      );
+      handOver(other, shop);
+      expectBookInStep();
+      expect(promotionTo('sms')).toEqual([ngozi.id]);
+      expect(matching([{ field: 'totalSpent', op: 'at-least', value: 4_000_000 }])).toEqual([ngozi.id]);
+
+      other.clock.now = shop.clock.now + DAY;
+      editCustomer(other, tunde.id, { state: 'Lagos', lgaCity: 'Ikoyi', tags: ['vip'] });
+      other.customers.setConsent(
+        { customerId: ngozi.id, channel: 'sms', granted: false, source: 'STOP', wording: 'STOP' },
+        null,
+      );
+      other.customers.archive(emeka.id, true, null);
+      handOver(other, shop);
+      expectBookInStep();
+      expect(promotionTo('sms')).toEqual([]);
+      expect(promotionTo('email')).toEqual([]);
+      expect(matching([{ field: 'zone', op: 'in', values: ['lagos-island'] }])).toEqual([tunde.id]);
+
+      other.clock.now += DAY;
+      other.customers.archive(emeka.id, false, null);
+      other.customers.merge(tunde.id, emeka.id, null);
+      handOver(other, shop);
+      expectBookInStep();
+      expect(promotionTo('email')).toEqual([tunde.id]);
+      expect(segments.count(everyone).matching).toBe(2);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('is built by the migration from a book that was already there', () => {
+    const scratch = tempDir('kasuwa-segment-book-');
+    const sql = new Database(path.join(scratch.dir, 'shop.db'));
+    try {
+      const before = migrations.findIndex((migration) => migration.tag.startsWith('0013_'));
+      applyMigrations(sql, migrations.slice(0, before));
+      const insertCustomer = sql.prepare(
+        `INSERT INTO customers (id, first_name, last_name, display_name, search_name, phone, phone_national, carrier,
+           whatsapp, email, state, lga_city, tags, birthday, archived_at, merged_into_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      );
+      const insertStats = sql.prepare(
+        `INSERT INTO customer_stats (customer_id, total_spent_kobo, purchase_count, last_purchase_at, points_balance,
+           tier, listed, consent_sms, consent_whatsapp, consent_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const rows: [string, string | null, string, string, number][] = [
+        ['Lagos', 'Lekki', '["vip"]', 'a@example.com', 1],
+        ['Kano', null, '[]', '', 1],
+        ['Atlantis', '', '[]', '', 1],
+        ['Lagos', 'Yaba', '[]', 'd@example.com', 0],
+        ['Ogun', 'Abeokuta', '["market","church"]', '', -1],
+      ];
+      rows.forEach(([state, lga, tags, email, listed], i) => {
+        const id = uuidv7(i);
+        insertCustomer.run(
+          id,
+          `F${i}`,
+          `L${i}`,
+          i === 2 ? 'Shop Two' : `F${i} L${i}`,
+          `+23480300000${i}`,
+          'MTN',
+          i === 1 ? '+2347060000001' : null,
+          email,
+          i === 4 ? null : state,
+          lga ?? '',
+          tags,
+          i % 2 === 0 ? '1990-05-0' + String(i + 1) : null,
+          listed === 0 ? 5 : null,
+          null,
+          i * 1_000,
+        );
+        insertStats.run(
+          id,
+          i * 100_000,
+          i,
+          i === 0 ? null : i * 50,
+          i * 10,
+          i > 2 ? 'gold' : 'bronze',
+          listed,
+          i % 2,
+          i === 1 ? 1 : 0,
+          i === 0 ? 1 : 0,
+        );
+      });
+      applyMigrations(sql, migrations);
+      expectBookInStep(sql);
+      expect(actualBook(sql).size).toBe(3);
+    } finally {
+      sql.close();
+      scratch.remove();
+    }
+  });
+});
+
+/** What `from` queued since the last hand-over, marked as sent. */
+function queued(from: TestShop) {
+  const batch = from.sync.engine.outgoing(from.outbox.nextBatch(100_000));
+  from.db.sqlite.transaction(() => {
+    for (const mutation of batch) from.outbox.settle(mutation.seq, 'applied');
+  })();
+  return batch.map((m) => ({
+    entity: m.entity,
+    entityId: m.entityId,
+    op: m.op,
+    data: JSON.parse(m.payload) as unknown,
+  }));
+}
+
+/** Hands `from`'s queued changes to `to` in one transaction, as a pulled page would. */
+function handOver(from: TestShop, to: TestShop): void {
+  const changes = queued(from);
+  to.db.sqlite.transaction(() => {
+    for (const change of changes) to.sync.applier.apply(change);
+  })();
+}

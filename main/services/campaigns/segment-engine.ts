@@ -1,8 +1,9 @@
 /**
  * Segments as SQL. A definition (rules joined by `all` or `any`) compiles to one parameterised
- * WHERE over a customer and its customer_stats projection; only customers in the book
- * (`listed = 1`: not archived, not merged away) ever match. Every value a user typed is a bound
- * parameter: the SQL text depends only on the shape of the rules, never on their values.
+ * WHERE over the segment book (`segment_book`, main/db/schema.ts): one row per customer in the
+ * book (not archived, not merged away) with what rules and recipient lists read, kept in step
+ * with customers and customer_stats by triggers (migrations/0013). Every value a user typed is a
+ * bound parameter: the SQL text depends only on the shape of the rules, never on their values.
  *
  * Meanings the rules settle:
  * - days count back from now (rolling), so `within N` and `more-than N` split the book exactly;
@@ -12,8 +13,12 @@
  * - birthdays are month and day in Lagos time; a 29 February birthday is kept on 28 February in
  *   a year without one.
  *
- * Counting and the recipient list read every listed customer once (see `Walk` for which table
- * leads); nothing is held in memory beyond a page.
+ * On an encrypted file the cost of a pass is the pages it decrypts, so each pass reads as little
+ * of the book as it can: counting reads only the index of rule columns (`segment_book_rules`,
+ * and only the states a state or zone rule names); a recipient list reads the book in position
+ * order, which files customers by reach (consent per channel, an email address) and then state,
+ * so a promotion reads only the customers who agreed to its channel, in the states it names.
+ * Nothing is held in memory beyond a page.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type {
@@ -41,14 +46,26 @@ const ZONE_FUNCTION = 'kasuwa_segment_zone';
 /** Rows the recipient list reads at a time; the connection is free between pages. */
 const RECIPIENT_PAGE = 1_000;
 
+/**
+ * A book position is `(reach << 46) | (state code << 40) | sequence` (migrations/0013): these are
+ * the spans of one reach and of one state within it, as JS numbers (positions stay below 2^50).
+ */
+const REACH_SPAN = 2 ** 46;
+const STATE_SPAN = 2 ** 40;
+const REACHES = 16;
+/** The reach bits of a position. */
+const REACH = { sms: 1, whatsapp: 2, email: 4, emailAddress: 8 } as const;
+/** The state code of customers whose state is a text outside segment_state_codes. */
+const OTHER_STATE = 63;
+
 type SqlValue = string | number;
 
 export interface CompiledSegment {
-  /** A condition over `c` (customers) and `s` (customer_stats), `?` for each value. */
+  /** A condition over `b` (segment_book), `?` for each value. */
   where: string;
   params: SqlValue[];
-  /** Whether any rule reads the customer row (not only its stats). */
-  readsCustomer: boolean;
+  /** The states every match lives in, when the rules say so (a state or zone rule that must hold). */
+  states: readonly string[] | null;
 }
 
 /** One customer a campaign can send to, with the fields its templates personalise. */
@@ -70,29 +87,48 @@ export interface SegmentRecipient {
 }
 
 const NUMBER_COLUMNS = {
-  totalSpent: 's.total_spent_kobo',
-  purchaseCount: 's.purchase_count',
-  points: 's.points_balance',
+  totalSpent: 'b.total_spent_kobo',
+  purchaseCount: 'b.purchase_count',
+  points: 'b.points_balance',
 } as const;
 
-const CONSENT_COLUMNS: Record<ContactChannel, string> = {
-  sms: 's.consent_sms',
-  whatsapp: 's.consent_whatsapp',
-  email: 's.consent_email',
+/** A reach bit of the position as 0 or 1. */
+function reachBit(bit: number): string {
+  return `((b.pos >> ${46 + Math.log2(bit)}) & 1)`;
+}
+
+const CONSENT: Record<ContactChannel, string> = {
+  sms: reachBit(REACH.sms),
+  whatsapp: reachBit(REACH.whatsapp),
+  email: reachBit(REACH.email),
 };
 
-const WHATSAPP_NUMBER = "coalesce(nullif(c.whatsapp, ''), c.phone)";
+/** The book keeps no WhatsApp number where it is the phone, and no empty email. */
+const WHATSAPP_NUMBER = 'coalesce(b.whatsapp, b.phone)';
 
 /** Who a channel can reach at all, whatever the consent. */
 const ADDRESS: Record<ContactChannel, { recipient: string; carrier: string; present: string }> = {
-  sms: { recipient: 'c.phone', carrier: 'c.carrier', present: "c.phone <> ''" },
+  sms: { recipient: 'b.phone', carrier: 'b.carrier', present: "b.phone <> ''" },
   whatsapp: {
     recipient: WHATSAPP_NUMBER,
-    carrier: `CASE WHEN ${WHATSAPP_NUMBER} = c.phone THEN c.carrier END`,
+    carrier: 'CASE WHEN b.whatsapp IS NULL THEN b.carrier END',
     present: `${WHATSAPP_NUMBER} <> ''`,
   },
-  email: { recipient: 'c.email', carrier: 'NULL', present: "c.email <> ''" },
+  email: { recipient: 'b.email', carrier: 'NULL', present: "b.email <> ''" },
 };
+
+/** The book keeps no display name where it is first and last name, as SQLite's trim() joins them. */
+const DISPLAY_NAME = "coalesce(b.display_name, trim(b.first_name || ' ' || b.last_name))";
+
+/** `trim(first || ' ' || last)` as SQLite computes it (spaces only), for the many rows without one. */
+function joinedName(first: string, last: string): string {
+  const name = `${first} ${last}`;
+  let from = 0;
+  let to = name.length;
+  while (from < to && name.charCodeAt(from) === 32) from += 1;
+  while (to > from && name.charCodeAt(to - 1) === 32) to -= 1;
+  return from === 0 && to === name.length ? name : name.slice(from, to);
+}
 
 interface Fragment {
   sql: string;
@@ -124,26 +160,20 @@ function join(fragments: Fragment[], glue: 'AND' | 'OR', empty: string): Fragmen
 /** Text JSON.stringify writes as it is, so its quoted form appears verbatim in the tags column. */
 const PLAIN_TAG = /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/** The book keeps no tags as NULL, which neither test finds anything in. */
 function hasTag(tag: string): Fragment {
-  const exact = { sql: 'EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = ?)', params: [tag] };
+  const exact = { sql: 'EXISTS (SELECT 1 FROM json_each(b.tags) WHERE json_each.value = ?)', params: [tag] };
   if (!PLAIN_TAG.test(tag)) return exact;
   // The substring test skips json_each for the many rows without the tag; json_each keeps it exact.
   return {
-    sql: `CASE WHEN instr(c.tags, ?) > 0 THEN ${exact.sql} ELSE 0 END`,
+    sql: `CASE WHEN instr(b.tags, ?) > 0 THEN ${exact.sql} ELSE 0 END`,
     params: [JSON.stringify(tag), tag],
   };
 }
 
-/**
- * Customers whose birthday (`MM-DD` or `YYYY-MM-DD`) has its month or month-day in `values`, read
- * from the birthday index alone: a few pages instead of the whole customer table, and when the
- * rules must all hold the matching rows are then fetched by rowid rather than scanned for.
- */
+/** Customers whose birthday (`MM-DD` or `YYYY-MM-DD`) has its month or month-day in `values`. */
 function bornOn(part: string, values: readonly string[]): Fragment {
-  return {
-    sql: `c.rowid IN (SELECT rowid FROM customers WHERE birthday IS NOT NULL AND ${part} IN (${marks(values.length)}))`,
-    params: [...values],
-  };
+  return { sql: `${part} IN (${marks(values.length)})`, params: [...values] };
 }
 
 function isLeapYear(year: number): boolean {
@@ -163,7 +193,11 @@ export function birthdayWindow(now: number, days: number): string[] {
 }
 
 /** Which of the zones' states lie wholly in one zone, and which are split (named by place). */
-function zoneStates(zones: readonly DeliveryZone[]): { whole: Map<string, string>; split: Set<string> } {
+function zoneStates(zones: readonly DeliveryZone[]): {
+  whole: Map<string, string>;
+  split: Set<string>;
+  byZone: Map<string, readonly string[]>;
+} {
   const claims = new Map<string, DeliveryZone[]>();
   for (const zone of zones) {
     for (const state of zone.states) claims.set(state, [...(claims.get(state) ?? []), zone]);
@@ -178,28 +212,40 @@ function zoneStates(zones: readonly DeliveryZone[]): { whole: Map<string, string
       split.add(state);
     }
   }
-  return { whole, split };
+  return { whole, split, byZone: new Map(zones.map((zone) => [zone.id, zone.states])) };
 }
 
 interface CompileContext {
   now: number;
-  zones: { whole: Map<string, string>; split: Set<string> };
+  zones: ReturnType<typeof zoneStates>;
+}
+
+/** The states a customer of one of these zones can live in. */
+function statesOfZones(ids: readonly string[], zones: CompileContext['zones']): string[] {
+  return [...new Set(ids.flatMap((id) => zones.byZone.get(id) ?? []))];
 }
 
 function zoneIn(ids: readonly string[], zones: CompileContext['zones']): Fragment {
   const wanted = new Set(ids);
+  const states = statesOfZones(ids, zones);
+  if (states.length === 0) return { sql: '0', params: [] };
   const wholeStates = [...zones.whole].filter(([, id]) => wanted.has(id)).map(([state]) => state);
   const parts: Fragment[] = [];
   if (wholeStates.length > 0)
-    parts.push({ sql: `c.state IN (${marks(wholeStates.length)})`, params: wholeStates });
-  if (zones.split.size > 0) {
-    const split = [...zones.split];
+    parts.push({ sql: `b.state IN (${marks(wholeStates.length)})`, params: wholeStates });
+  const split = [...zones.split].filter((state) => states.includes(state));
+  if (split.length > 0) {
     parts.push({
-      sql: `CASE WHEN c.state IN (${marks(split.length)}) THEN ${ZONE_FUNCTION}(c.state, c.lga_city) IN (${marks(ids.length)}) ELSE 0 END`,
+      sql: `CASE WHEN b.state IN (${marks(split.length)}) THEN ${ZONE_FUNCTION}(b.state, b.lga_city) IN (${marks(ids.length)}) ELSE 0 END`,
       params: [...split, ...ids],
     });
   }
-  return join(parts, 'OR', '0');
+  // The zones' states first, as a term of its own: counting then reads only those states.
+  return join(
+    [{ sql: `b.state IN (${marks(states.length)})`, params: states }, join(parts, 'OR', '0')],
+    'AND',
+    '1',
+  );
 }
 
 function compileRule(rule: SegmentRule, context: CompileContext): Fragment {
@@ -220,21 +266,21 @@ function compileRule(rule: SegmentRule, context: CompileContext): Fragment {
       };
     }
     case 'lastPurchase':
-      if (rule.op === 'never') return { sql: 's.last_purchase_at IS NULL', params: [] };
-      if (rule.op === 'within') return { sql: 's.last_purchase_at >= ?', params: [daysAgo(rule.days)] };
-      return { sql: 's.last_purchase_at IS NULL OR s.last_purchase_at < ?', params: [daysAgo(rule.days)] };
+      if (rule.op === 'never') return { sql: 'b.last_purchase_at IS NULL', params: [] };
+      if (rule.op === 'within') return { sql: 'b.last_purchase_at >= ?', params: [daysAgo(rule.days)] };
+      return { sql: 'b.last_purchase_at IS NULL OR b.last_purchase_at < ?', params: [daysAgo(rule.days)] };
     case 'added': {
-      if (rule.op === 'more-than') return { sql: 'c.created_at < ?', params: [daysAgo(rule.days)] };
+      if (rule.op === 'more-than') return { sql: 'b.created_at < ?', params: [daysAgo(rule.days)] };
       const since =
         rule.op === 'within' ? daysAgo(rule.days) : lagosDayRange(`${lagosMonth(context.now)}-01`).from;
-      return { sql: 'c.created_at >= ?', params: [since] };
+      return { sql: 'b.created_at >= ?', params: [since] };
     }
     case 'tier':
-      return inList('s.tier', rule.values, rule.op);
+      return inList('b.tier', rule.values, rule.op);
     case 'state':
-      return inList('c.state', rule.values, rule.op);
+      return inList('b.state', rule.values, rule.op);
     case 'carrier':
-      return inList("coalesce(c.carrier, 'others')", rule.values, rule.op);
+      return inList("coalesce(b.carrier, 'others')", rule.values, rule.op);
     case 'zone': {
       const positive = zoneIn(rule.values, context.zones);
       return rule.op === 'in' ? positive : not(positive);
@@ -247,28 +293,36 @@ function compileRule(rule: SegmentRule, context: CompileContext): Fragment {
     }
     case 'birthdayMonth': {
       const months = [...new Set(rule.values)].map((month) => String(month).padStart(2, '0'));
-      const positive = bornOn('substr(birthday, -5, 2)', months);
+      const positive = bornOn('substr(b.birthday, -5, 2)', months);
       return rule.op === 'in' ? positive : not(positive);
     }
     case 'birthdayWithin':
-      return bornOn('substr(birthday, -5)', birthdayWindow(context.now, rule.days));
+      return bornOn('substr(b.birthday, -5)', birthdayWindow(context.now, rule.days));
     case 'consent':
-      return { sql: `${CONSENT_COLUMNS[rule.channel]} = ?`, params: [rule.granted ? 1 : 0] };
+      return { sql: `${CONSENT[rule.channel]} = ?`, params: [rule.granted ? 1 : 0] };
   }
 }
 
-/** The rules that read the customer row rather than its stats. */
-const CUSTOMER_FIELDS = new Set<SegmentRule['field']>([
-  'added',
-  'state',
-  'zone',
-  'carrier',
-  'tags',
-  'birthdayMonth',
-  'birthdayWithin',
-]);
+/** The states a rule keeps its matches to, or null for a rule that does not. */
+function ruleStates(rule: SegmentRule, context: CompileContext): string[] | null {
+  if (rule.field === 'state' && rule.op === 'in') return [...new Set(rule.values)];
+  if (rule.field === 'zone' && rule.op === 'in') return statesOfZones(rule.values, context.zones);
+  return null;
+}
 
-/** The WHERE of a definition at `now`, listed customers only. */
+/** The states every match lives in: those of the state and zone rules that must all hold. */
+function scopeStates(definition: SegmentDefinition, context: CompileContext): string[] | null {
+  if (definition.match === 'any' && definition.rules.length > 1) return null;
+  let scope: string[] | null = null;
+  for (const rule of definition.rules) {
+    const states = ruleStates(rule, context);
+    if (states === null) continue;
+    scope = scope === null ? states : scope.filter((state) => states.includes(state));
+  }
+  return scope;
+}
+
+/** The WHERE of a definition at `now` over the book (which holds only listed customers). */
 export function compileSegment(
   definition: SegmentDefinition,
   now: number,
@@ -281,11 +335,7 @@ export function compileSegment(
     parsed.match === 'any' ? 'OR' : 'AND',
     '1',
   );
-  return {
-    where: `s.listed = 1 AND (${rules.sql})`,
-    params: rules.params,
-    readsCustomer: parsed.rules.some((rule) => CUSTOMER_FIELDS.has(rule.field)),
-  };
+  return { where: rules.sql, params: rules.params, states: scopeStates(parsed, context) };
 }
 
 interface CountRow {
@@ -309,11 +359,11 @@ interface MemberRow {
   consentEmail: number;
 }
 
-/** One recipient as the page query returns it: the driving row's rowid (the bookmark), then the fields. */
+/** One recipient as the page query returns it: the position (the bookmark), then the fields. */
 type RecipientColumns = [
   position: number,
   customerId: string,
-  displayName: string,
+  displayName: string | null,
   firstName: string,
   lastName: string,
   recipient: string,
@@ -326,38 +376,20 @@ type RecipientColumns = [
   state: NigerianState | null,
 ];
 
-/**
- * Which table a pass walks. Every pass reads every listed customer once, and on an encrypted
- * file the cost is the pages read: rules only on stats walk the small stats table and read a
- * customer row only for the rows that pass; rules on the customer walk customers (a state, a
- * birthday or a tag usually leaves few rows for the stats lookup).
- */
-interface Walk {
-  from: string;
-  position: string;
+/** Whether a recipient list may read customers of a reach (bits of `REACH`). */
+function reaches(reach: number, channel: ContactChannel, kind: MessageKind): boolean {
+  if (channel === 'email' && (reach & REACH.emailAddress) === 0) return false;
+  return kind === 'transactional' || (reach & REACH[channel]) !== 0;
 }
 
-// NOT INDEXED: walking a stats index (spend, last purchase) means a stats row fetched at random per
-// entry, dearer on an encrypted file than reading the table straight through; SQLite cannot tell.
-const STATS_FIRST: Walk = {
-  from: 'customer_stats s NOT INDEXED CROSS JOIN customers c ON c.id = s.customer_id',
-  position: 's.rowid',
-};
-const CUSTOMERS_FIRST: Walk = {
-  from: 'customers c CROSS JOIN customer_stats s ON s.customer_id = c.id',
-  position: 'c.rowid',
-};
-/** The first pages of a broad segment, in spend order straight off the (listed, spend) index. */
-const BY_SPEND =
-  'customer_stats s INDEXED BY customer_stats_listed_spent CROSS JOIN customers c ON c.id = s.customer_id';
-
-/** Members pages walk the spend index while that is cheaper than reading the whole book. */
+/** Members pages walk the spend index while that is cheaper than reading the book. */
 const INDEX_WALK_LIMIT = 5_000;
 
 export class SegmentEngine {
   private readonly sql: Database.Database;
   private readonly zones: readonly DeliveryZone[];
   private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
+  private stateCodes: Map<string, number> | null = null;
 
   constructor(
     private readonly deps: { db: ShopDatabase; now: () => number; zones?: readonly DeliveryZone[] },
@@ -390,18 +422,11 @@ export class SegmentEngine {
     const started = performance.now();
     const compiled = this.compile(definition);
     // The phone is always there (and WhatsApp falls back to it); an email address may not be.
-    const row = compiled.readsCustomer
-      ? this.statement<CountRow>(
-          `SELECT count(*) AS matching, sum(s.consent_sms = 1) AS sms, sum(s.consent_whatsapp = 1) AS whatsapp,
-             sum(s.consent_email = 1 AND c.email <> '') AS email
-           FROM ${CUSTOMERS_FIRST.from} WHERE ${compiled.where}`,
-        ).get(...compiled.params)
-      : this.statement<CountRow>(
-          `SELECT count(*) AS matching, sum(s.consent_sms = 1) AS sms, sum(s.consent_whatsapp = 1) AS whatsapp,
-             sum(CASE WHEN s.consent_email = 1
-               THEN EXISTS (SELECT 1 FROM customers c WHERE c.id = s.customer_id AND c.email <> '') END) AS email
-           FROM customer_stats s NOT INDEXED WHERE ${compiled.where}`,
-        ).get(...compiled.params);
+    const row = this.statement<CountRow>(
+      `SELECT count(*) AS matching, sum(${CONSENT.sms}) AS sms, sum(${CONSENT.whatsapp}) AS whatsapp,
+         sum(${CONSENT.email} & ${reachBit(REACH.emailAddress)}) AS email
+       FROM segment_book b INDEXED BY segment_book_rules WHERE ${compiled.where}`,
+    ).get(...compiled.params);
     return {
       matching: row?.matching ?? 0,
       reachable: { sms: row?.sms ?? 0, whatsapp: row?.whatsapp ?? 0, email: row?.email ?? 0 },
@@ -415,20 +440,25 @@ export class SegmentEngine {
     const total = this.matching(compiled);
     if (total <= page.offset) return { total, rows: [] };
     const listed = this.statement<{ n: number }>(
-      'SELECT count(*) AS n FROM customer_stats WHERE listed = 1',
+      'SELECT count(*) AS n FROM segment_book INDEXED BY segment_book_spend',
     ).get();
-    // Walking the spend index reads a stats row per entry, at random: fine for the first pages of
-    // a broad segment, ruinous for a narrow one or a deep page, which read the book once and sort.
+    // Walking the spend index reads a book row per entry, at random: fine for the first pages of
+    // a broad segment, ruinous for a narrow one or a deep page, which sort the matches instead (a
+    // few looked up from the rules index, many read with the book straight through).
     const walked = ((page.offset + page.limit) * (listed?.n ?? total)) / total;
-    const byIndex = walked <= INDEX_WALK_LIMIT;
-    const from = byIndex ? BY_SPEND : compiled.readsCustomer ? CUSTOMERS_FIRST.from : STATS_FIRST.from;
+    const from =
+      walked <= INDEX_WALK_LIMIT
+        ? 'INDEXED BY segment_book_spend'
+        : total <= INDEX_WALK_LIMIT
+          ? 'INDEXED BY segment_book_rules'
+          : 'NOT INDEXED';
     const rows = this.statement<MemberRow>(
-      `SELECT c.id AS customerId, c.display_name AS displayName, c.phone AS phone, c.carrier AS carrier,
-         c.email AS email, s.tier AS tier, s.total_spent_kobo AS totalSpentKobo,
-         s.last_purchase_at AS lastPurchaseAt, s.consent_sms AS consentSms,
-         s.consent_whatsapp AS consentWhatsapp, s.consent_email AS consentEmail
-       FROM ${from} WHERE ${compiled.where}
-       ORDER BY s.total_spent_kobo DESC, s.rowid DESC LIMIT ? OFFSET ?`,
+      `SELECT b.customer_id AS customerId, ${DISPLAY_NAME} AS displayName, b.phone AS phone,
+         b.carrier AS carrier, coalesce(b.email, '') AS email, b.tier AS tier,
+         b.total_spent_kobo AS totalSpentKobo, b.last_purchase_at AS lastPurchaseAt,
+         ${CONSENT.sms} AS consentSms, ${CONSENT.whatsapp} AS consentWhatsapp, ${CONSENT.email} AS consentEmail
+       FROM segment_book b ${from} WHERE ${compiled.where}
+       ORDER BY b.total_spent_kobo DESC, b.pos DESC LIMIT ? OFFSET ?`,
     ).all(...compiled.params, page.limit, page.offset);
     return {
       total,
@@ -441,10 +471,10 @@ export class SegmentEngine {
 
   /**
    * Everyone a message on `channel` would go to: an address for the channel, and for a promotion
-   * the customer's consent. Read a page at a time in table order, so a million customers take
-   * bounded memory, and the connection is free between pages: the caller may write its message
-   * rows while it walks the list (an open better-sqlite3 iterator would make every write on the
-   * connection throw until it finished).
+   * the customer's consent. Read a page at a time in position order, only over the reaches (and
+   * states) that can match, so a million customers take bounded memory, and the connection is
+   * free between pages: the caller may write its message rows while it walks the list (an open
+   * better-sqlite3 iterator would make every write on the connection throw until it finished).
    */
   *recipients(
     definition: SegmentDefinition,
@@ -452,47 +482,81 @@ export class SegmentEngine {
     kind: MessageKind,
   ): Generator<SegmentRecipient, void, undefined> {
     const compiled = this.compile(definition);
-    const walk = compiled.readsCustomer ? CUSTOMERS_FIRST : STATS_FIRST;
     const address = ADDRESS[channel];
-    const consent = kind === 'promotional' ? ` AND ${CONSENT_COLUMNS[channel]} = 1` : '';
+    const consent = kind === 'promotional' ? ` AND ${CONSENT[channel]} = 1` : '';
     const page = this.statement<RecipientColumns>(
-      `SELECT ${walk.position}, c.id, c.display_name, c.first_name, c.last_name, ${address.recipient},
-         ${address.carrier}, s.tier, s.points_balance, s.total_spent_kobo, s.last_purchase_at, c.birthday, c.state
-       FROM ${walk.from}
-       WHERE ${walk.position} > ? AND ${compiled.where}${consent} AND ${address.present}
-       ORDER BY ${walk.position} LIMIT ?`,
+      `SELECT b.pos, b.customer_id, b.display_name, b.first_name, b.last_name, ${address.recipient},
+         ${address.carrier}, b.tier, b.points_balance, b.total_spent_kobo, b.last_purchase_at, b.birthday, b.state
+       FROM segment_book b NOT INDEXED
+       WHERE b.pos > ? AND b.pos < ? AND (${compiled.where})${consent} AND ${address.present}
+       ORDER BY b.pos LIMIT ?`,
     );
     // Arrays rather than named rows: a campaign to a million customers builds a million of these.
     page.raw(true);
-    let after = 0;
-    for (;;) {
-      const rows = page.all(after, ...compiled.params, RECIPIENT_PAGE);
-      for (const row of rows) {
-        after = row[0];
-        yield {
-          customerId: row[1],
-          displayName: row[2],
-          firstName: row[3],
-          lastName: row[4],
-          recipient: row[5],
-          carrier: row[6],
-          tier: row[7],
-          points: row[8],
-          totalSpentKobo: row[9],
-          lastPurchaseAt: row[10],
-          birthday: row[11],
-          state: row[12],
-        };
+    for (const [from, to] of this.ranges(compiled, (reach) => reaches(reach, channel, kind))) {
+      let after = from - 1;
+      for (;;) {
+        const rows = page.all(after, to, ...compiled.params, RECIPIENT_PAGE);
+        for (const row of rows) {
+          after = row[0];
+          yield {
+            customerId: row[1],
+            // Joined here, not in SQL: most rows store none, and a NULL crosses into JS far cheaper.
+            displayName: row[2] ?? joinedName(row[3], row[4]),
+            firstName: row[3],
+            lastName: row[4],
+            recipient: row[5],
+            carrier: row[6],
+            tier: row[7],
+            points: row[8],
+            totalSpentKobo: row[9],
+            lastPurchaseAt: row[10],
+            birthday: row[11],
+            state: row[12],
+          };
+        }
+        if (rows.length < RECIPIENT_PAGE) break;
       }
-      if (rows.length < RECIPIENT_PAGE) return;
     }
+  }
+
+  /** The position ranges `[from, to)` a pass reads: the reaches it may, in the rules' states. */
+  private ranges(compiled: CompiledSegment, reach: (reach: number) => boolean): [number, number][] {
+    const codes =
+      compiled.states === null
+        ? null
+        : [...new Set(compiled.states.map((state) => this.stateCode(state)))].sort((a, b) => a - b);
+    const ranges: [number, number][] = [];
+    const add = (from: number, to: number) => {
+      const last = ranges[ranges.length - 1];
+      if (last !== undefined && last[1] === from) last[1] = to;
+      else ranges.push([from, to]);
+    };
+    for (let r = 0; r < REACHES; r += 1) {
+      if (!reach(r)) continue;
+      const base = r * REACH_SPAN;
+      if (codes === null) add(base, base + REACH_SPAN);
+      else for (const code of codes) add(base + code * STATE_SPAN, base + (code + 1) * STATE_SPAN);
+    }
+    return ranges;
+  }
+
+  /** A state's code in positions, as the migration numbered them. */
+  private stateCode(state: string): number {
+    this.stateCodes ??= new Map(
+      (
+        this.sql.prepare('SELECT code, state FROM segment_state_codes').all() as {
+          code: number;
+          state: string;
+        }[]
+      ).map((row) => [row.state, row.code]),
+    );
+    return this.stateCodes.get(state) ?? OTHER_STATE;
   }
 
   private matching(compiled: CompiledSegment): number {
     const row = this.statement<{ n: number }>(
-      compiled.readsCustomer
-        ? `SELECT count(*) AS n FROM ${CUSTOMERS_FIRST.from} WHERE ${compiled.where}`
-        : `SELECT count(*) AS n FROM customer_stats s NOT INDEXED WHERE ${compiled.where}`,
+      `SELECT count(*) AS n FROM segment_book b INDEXED BY segment_book_rules WHERE ${compiled.where}`,
     ).get(...compiled.params);
     return row?.n ?? 0;
   }
