@@ -13,13 +13,17 @@ const KNOWN_ENTITIES = new Set<string>(SYNC_ENTITIES);
 
 /** The providers whose webhooks the server takes (server/hooks/), as they appear in the URLs. */
 export const WEBHOOK_PROVIDERS = ['termii', 'africastalking', 'whatsapp'] as const;
-const KNOWN_WEBHOOK_PROVIDERS = new Set<string>(WEBHOOK_PROVIDERS);
+/** The payment providers whose webhooks the online store takes (server/store/payment-hooks.ts). */
+export const PAYMENT_WEBHOOK_PROVIDERS = ['paystack', 'flutterwave'] as const;
+const KNOWN_WEBHOOK_PROVIDERS = new Set<string>([...WEBHOOK_PROVIDERS, ...PAYMENT_WEBHOOK_PROVIDERS]);
 
 /**
  * What a webhook came to: `appended` (changes for counters), `duplicate` (all of it seen before),
- * `ignored` (nothing of use: a read receipt of an unknown kind, a reply that is not a STOP),
- * `invalid` (400), `unknown_key` (404), `bad_signature` (401), `verified` and `refused` for
- * Meta's verification handshake, `error` (the server's own trouble).
+ * `ignored` (nothing of use: a read receipt of an unknown kind, a reply that is not a STOP, a
+ * payment event of another kind or for no order of ours), `invalid` (400), `unknown_key` (404),
+ * `bad_signature` (401), `verified` and `refused` for Meta's verification handshake,
+ * `unconfirmed` (a payment event the provider would not confirm yet: 503, so it is sent again),
+ * `error` (the server's own trouble).
  */
 export type WebhookOutcome =
   | 'appended'
@@ -30,6 +34,7 @@ export type WebhookOutcome =
   | 'bad_signature'
   | 'verified'
   | 'refused'
+  | 'unconfirmed'
   | 'error';
 
 /**

@@ -2,7 +2,8 @@
  * The storefront's orders on the server: taking one in (priced from the live config against the
  * server's own view of the stock, numbered, and appended to the business's change log as a
  * `store_order` row every counter pulls), reading one back with its payments and the counter's
- * update, and recording an online payment's outcome as a `store_payment` row.
+ * update, the online payments started for it (their references, for a later check with the
+ * provider), and recording an online payment's outcome as a `store_payment` row.
  *
  * Stock: the published config says how many of each product could be ordered at the publishing
  * counter's pull cursor. Orders after that cursor are not in it, so each order's units are taken
@@ -216,6 +217,32 @@ export class StoreOrders {
       this.now,
     );
     return { row, added: outcome.added > 0 };
+  }
+
+  /** Remembers a payment the provider gave a checkout page for, so it can be checked later. */
+  async recordAttempt(
+    businessId: string,
+    attempt: { orderId: string; provider: PaymentProviderId; reference: string },
+  ): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO store_payment_attempts (business_id, reference, order_id, provider, started_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [businessId, attempt.reference, attempt.orderId, attempt.provider, this.now()],
+    );
+  }
+
+  /** The payments started for an order, newest first (at most `limit`). */
+  async attempts(
+    businessId: string,
+    orderId: string,
+    limit: number,
+  ): Promise<{ provider: PaymentProviderId; reference: string }[]> {
+    const result = await this.pool.query<{ provider: PaymentProviderId; reference: string }>(
+      `SELECT provider, reference FROM store_payment_attempts
+        WHERE business_id = $1 AND order_id = $2 ORDER BY started_at DESC, reference DESC LIMIT $3`,
+      [businessId, orderId, limit],
+    );
+    return result.rows;
   }
 
   /** The business's secret key for a provider, only to call that provider with. */

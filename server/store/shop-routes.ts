@@ -25,6 +25,7 @@ import { errorBody } from '../http/api-error';
 import { OrderLimit } from './order-limit';
 import type { OrderView, StoreOrders } from './orders';
 import { orderPage, problemPage, type PageFrame } from './pages';
+import { isOrderReference, type PaymentSettlement } from './payment-settlement';
 import {
   PROVIDER_NAMES,
   PaymentProviderError,
@@ -38,6 +39,7 @@ export interface ShopServices {
   storefronts: Storefronts;
   orders: StoreOrders;
   providers: Record<PaymentProviderId, PaymentProvider>;
+  settlement: PaymentSettlement;
   orderLimit: OrderLimit;
 }
 
@@ -69,8 +71,8 @@ const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 const HOST_SHAPE = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/** The origin the shopper reached us at (X-Forwarded-* only from trusted proxies), for callbacks. */
-function requestOrigin(request: FastifyRequest): string | null {
+/** The origin the caller reached us at (X-Forwarded-* only from trusted proxies), for callbacks and webhook URLs. */
+export function requestOrigin(request: FastifyRequest): string | null {
   const protocol = request.protocol.toLowerCase() === 'https' ? 'https' : 'http';
   return HOST_SHAPE.test(request.host) ? `${protocol}://${request.host}` : null;
 }
@@ -92,7 +94,7 @@ export async function registerShopRoutes(
   services: ShopServices,
 ): Promise<void> {
   const { metrics, now } = context;
-  const { storefronts, orders, providers, orderLimit } = services;
+  const { storefronts, orders, providers, settlement, orderLimit } = services;
 
   const atSlug = async (slug: string): Promise<SiteAt | null> => {
     const site = await storefronts.bySlug(slug);
@@ -378,6 +380,8 @@ export async function registerShopRoutes(
       );
     }
     metrics.countStorePayment(method, 'checkout');
+    // Kept so a counter can ask the provider about it if neither the shopper nor a webhook comes back.
+    await orders.recordAttempt(at.site.businessId, { orderId: order.id, provider: method, reference });
     return placedAnswer(request, reply, order, checkoutUrl);
   }
 
@@ -444,8 +448,7 @@ export async function registerShopRoutes(
     const query = request.query as Record<string, string | undefined>;
     const reference = (method === 'paystack' ? (query.reference ?? query.trxref) : query.tx_ref) ?? '';
     const transactionId = method === 'flutterwave' ? query.transaction_id : undefined;
-    const ours = (text: string) => text.startsWith(`${order.id}-`) && text.length <= 200;
-    if (!ours(reference)) {
+    if (!isOrderReference(order.id, reference)) {
       return html(
         reply,
         400,
@@ -469,15 +472,10 @@ export async function registerShopRoutes(
         ),
       );
     }
-    const key = await orders.secretKey(at.site.businessId, method);
     const unconfirmed = `We could not confirm your payment with ${name} just now. If money has left your account, the shop will see it once ${name} confirms; refresh this page in a minute.`;
-    if (key === null) {
-      metrics.countStorePayment(method, 'provider_error');
-      return html(reply, 502, orderPage(at.frame, at.site.config, view, unconfirmed));
-    }
-    let verdict;
+    let settled;
     try {
-      verdict = await providers[method].verify(key, {
+      settled = await settlement.settle(at.site.businessId, order, method, {
         reference,
         ...(transactionId === undefined ? {} : { transactionId }),
       });
@@ -487,10 +485,12 @@ export async function registerShopRoutes(
         { provider: method, failure: error.failure, reason: error.message },
         'payment could not be verified',
       );
-      metrics.countStorePayment(method, 'provider_error');
       return html(reply, 502, orderPage(at.frame, at.site.config, view, unconfirmed));
     }
-    if (!ours(verdict.reference)) {
+    if (settled.kind === 'no_key') {
+      return html(reply, 502, orderPage(at.frame, at.site.config, view, unconfirmed));
+    }
+    if (settled.kind === 'not_this_order') {
       return html(
         reply,
         400,
@@ -501,8 +501,7 @@ export async function registerShopRoutes(
         ),
       );
     }
-    if (verdict.status === 'pending') {
-      metrics.countStorePayment(method, 'pending');
+    if (settled.kind === 'pending') {
       return html(
         reply,
         200,
@@ -514,27 +513,12 @@ export async function registerShopRoutes(
         ),
       );
     }
-    const paid =
-      verdict.status === 'paid' && verdict.amountKobo === order.totalKobo && verdict.currency === 'NGN';
-    if (verdict.status === 'paid' && !paid) {
+    if (settled.mismatch) {
       request.log.warn(
         { provider: method, order: order.number },
         'a payment does not match its order total or currency',
       );
     }
-    const status = paid ? 'paid' : 'failed';
-    const recorded = await orders.recordPayment(
-      at.site.businessId,
-      {
-        orderId: order.id,
-        provider: method,
-        reference: verdict.reference,
-        status,
-        amountKobo: verdict.amountKobo,
-      },
-      [transactionId ?? '', status],
-    );
-    metrics.countStorePayment(method, recorded.added ? status : 'repeated');
     return reply.redirect(confirmationPath(at.frame, id), 303);
   }
 

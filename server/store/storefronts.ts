@@ -14,6 +14,7 @@ import { isValidHostname } from '../../shared/store/domains';
 import { storeSlugSchema } from '../../shared/store/draft';
 import { storefrontConfigSchema, type StorefrontConfig } from '../../shared/store/storefront';
 import { inTransaction } from '../db/database';
+import { flutterwaveSecretHashFor } from './hook-secrets';
 import { isSitePath, MAX_SITE_FILES, normalHost, SHA256_HEX } from './site-files';
 import { PAYMENT_PROVIDER_IDS, PROVIDER_NAMES, type PaymentProviderId } from './payments/provider';
 
@@ -184,7 +185,8 @@ export class Storefronts {
   /**
    * Puts the site live in one transaction: every file's blob must be here, the slug and domain
    * must not be another business's, each online payment method the config offers must have its
-   * secret key (given now or kept from before). `requestHost` is the host the counter reached this
+   * secret key (given now or kept from before); the first publish makes the business's Flutterwave
+   * webhook secret hash (./hook-secrets.ts). `requestHost` is the host the counter reached this
    * server at, which can never be a store's domain (the store would take over the server's own
    * address).
    */
@@ -315,6 +317,8 @@ export class Storefronts {
         if (constraint === 'storefronts_custom_domain_unique') throw domainTaken(domain ?? '');
         throw error;
       }
+      // Made now, so the owner can paste it into Flutterwave's dashboard before the first order.
+      await flutterwaveSecretHashFor(client, businessId, publishedAt);
       await client.query(
         'DELETE FROM store_blobs WHERE business_id = $1 AND created_at < $2 AND NOT (sha256 = ANY($3::text[]))',
         [businessId, publishedAt - UNUSED_BLOB_GRACE_MS, hashes],

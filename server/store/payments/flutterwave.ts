@@ -3,8 +3,10 @@
  * `tx_ref`, the amount in naira, currency NGN, the `redirect_url` and the customer answers
  * `data.link`; the shopper comes back to the redirect URL with `?status=&tx_ref=&transaction_id=`
  * (no transaction id when they cancelled); `GET /v3/transactions/:id/verify` answers
- * `data.status` ('successful' once paid, 'failed'), `data.amount` (naira), `data.currency` and
- * `data.tx_ref`.
+ * `data.status` ('successful' once paid, 'failed'), `data.amount` (naira), `data.currency`,
+ * `data.tx_ref` and `data.id`. A payment known only by our reference (a counter's "Check payment")
+ * is verified with `GET /v3/transactions/verify_by_reference?tx_ref=`, same answer; one with no
+ * transaction yet is refused with "No transaction was found", which is a payment not made yet.
  */
 import { z } from 'zod';
 import {
@@ -28,6 +30,7 @@ const verifyAnswer = z.object({
     tx_ref: z.string(),
     amount: z.number().nonnegative(),
     currency: z.string(),
+    id: z.union([z.number().int(), z.string()]).optional(),
   }),
 });
 
@@ -75,20 +78,29 @@ export function flutterwaveProvider(baseUrl: string, timeoutMs: number): Payment
     },
 
     async verify(secretKey, callback): Promise<PaymentVerdict> {
-      const id = callback.transactionId ?? '';
-      if (!/^\d{1,20}$/.test(id)) {
+      const id = callback.transactionId;
+      if (id !== undefined && !/^\d{1,20}$/.test(id)) {
         throw new PaymentProviderError(
           'flutterwave',
           'refused',
           'Flutterwave sent no transaction id to verify',
         );
       }
-      const answer = await providerRequest(
-        'flutterwave',
-        `${baseUrl}/v3/transactions/${id}/verify`,
-        secretKey,
-        timeoutMs,
-      );
+      const url =
+        id === undefined
+          ? `${baseUrl}/v3/transactions/verify_by_reference?tx_ref=${encodeURIComponent(callback.reference)}`
+          : `${baseUrl}/v3/transactions/${id}/verify`;
+      const answer = await providerRequest('flutterwave', url, secretKey, timeoutMs);
+      if (id === undefined && answer.status !== 200 && /no transaction/i.test(refusalMessage(answer.json))) {
+        // Nothing was paid under this reference yet: the shopper left the checkout, or is still at it.
+        return {
+          status: 'pending',
+          amountKobo: 0,
+          currency: 'NGN',
+          reference: callback.reference,
+          providerStatus: 'none',
+        };
+      }
       if (answer.status !== 200) {
         throw new PaymentProviderError(
           'flutterwave',
@@ -110,6 +122,8 @@ export function flutterwaveProvider(baseUrl: string, timeoutMs: number): Payment
         amountKobo: toKobo(data.amount),
         currency: data.currency.toUpperCase(),
         reference: data.tx_ref,
+        ...(data.id === undefined ? {} : { transactionId: String(data.id) }),
+        providerStatus: data.status,
       };
     },
   };

@@ -3,7 +3,8 @@
  * the amount in kobo, the shopper's email, our reference and the callback URL answers
  * `data.authorization_url`; the shopper comes back to the callback with `?trxref=&reference=`;
  * `GET /transaction/verify/:reference` answers `data.status` ('success' once paid; 'failed',
- * 'abandoned' and 'reversed' are final failures), `data.amount` (kobo) and `data.currency`.
+ * 'abandoned' and 'reversed' are final failures), `data.amount` (kobo), `data.currency` and
+ * `data.id`. Its webhooks (../payment-hooks.ts) are signed with the same secret key.
  */
 import { z } from 'zod';
 import {
@@ -27,6 +28,7 @@ const verifyAnswer = z.object({
     reference: z.string(),
     amount: z.number().int().nonnegative(),
     currency: z.string(),
+    id: z.union([z.number().int(), z.string()]).optional(),
   }),
 });
 
@@ -85,6 +87,8 @@ export function paystackProvider(baseUrl: string, timeoutMs: number): PaymentPro
         amountKobo: data.amount,
         currency: data.currency.toUpperCase(),
         reference: data.reference,
+        ...(data.id === undefined ? {} : { transactionId: String(data.id) }),
+        providerStatus: data.status,
       };
     },
   };

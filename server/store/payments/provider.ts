@@ -28,10 +28,13 @@ export interface PaymentStart {
   title: string;
 }
 
-/** What the provider's callback redirect carried. */
+/** What to verify: what the provider's callback redirect or webhook carried, or a started attempt's reference. */
 export interface PaymentCallback {
   reference: string;
-  /** Flutterwave's transaction id (its verify endpoint is by id); absent for Paystack. */
+  /**
+   * Flutterwave's transaction id (its verify endpoint is by id); absent for Paystack, and for a
+   * Flutterwave payment known only by its reference (verified by reference then).
+   */
   transactionId?: string;
 }
 
@@ -43,6 +46,13 @@ export interface PaymentVerdict {
   currency: string;
   /** The reference the provider holds for the transaction (ours, as given at the start). */
   reference: string;
+  /** The provider's own transaction id, when it gave one. */
+  transactionId?: string;
+  /**
+   * The provider's word for the outcome ('abandoned': Paystack's checkout was opened and not
+   * finished, which the shopper may still do).
+   */
+  providerStatus: string;
 }
 
 export interface PaymentProvider {
