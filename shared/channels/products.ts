@@ -39,6 +39,8 @@ export interface Product {
   lowStockThreshold: number;
   image: string | null;
   stock: number;
+  /** Of the stock, units pending online orders hold back until they are fulfilled or cancelled. */
+  reserved: number;
   lowStock: boolean;
   archived: boolean;
   createdAt: number;

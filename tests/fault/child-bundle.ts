@@ -1,7 +1,7 @@
 /**
  * Bundles a script of the fault tests into one CommonJS file that a child process runs (and
- * the test SIGKILLs): app code is bundled in as the app bundles it, the SQLCipher driver is
- * loaded from node_modules.
+ * the test SIGKILLs): app code is bundled in as the app bundles it, the native addons (the
+ * SQLCipher driver, sharp with its libvips) are loaded from node_modules.
  */
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -16,7 +16,7 @@ export async function bundleChild(entry: string, outfile: string): Promise<void>
     target: 'node20',
     logLevel: 'error',
     alias: { 'better-sqlite3': 'better-sqlite3-multiple-ciphers' },
-    external: ['better-sqlite3-multiple-ciphers'],
+    external: ['better-sqlite3-multiple-ciphers', 'sharp'],
     nodePaths: [path.resolve('node_modules')],
   });
 }

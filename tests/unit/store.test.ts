@@ -166,6 +166,8 @@ describe('online orders from sync', () => {
     expect(shop.storeOrders.order(row)).toBe('applied');
     expect(shop.storeOrders.order(row)).toBe('same');
     expect(shop.storeOrders.reserved().get(rice.id)).toBe(2);
+    // The catalogue says so too, for the till and the products list.
+    expect(shop.products.get(rice.id)).toMatchObject({ stock: 10, reserved: 2 });
     expect(shop.storeOrders.pendingCount()).toBe(1);
     // Not paid yet: it cannot become a sale.
     expect(() => shop.storeOrders.fulfil(row.id, shop.cashier)).toThrow(/not paid yet/);
@@ -210,7 +212,7 @@ describe('online orders from sync', () => {
     });
     expect(sale.payments[0]).toMatchObject({ method: 'cash', amountKobo: 280_000 });
     expect(sale.customer?.id).toBe(fulfilled.customerId);
-    expect(shop.products.get(rice.id).stock).toBe(8);
+    expect(shop.products.get(rice.id)).toMatchObject({ stock: 8, reserved: 0 });
     expect(shop.storeOrders.reserved().get(rice.id)).toBeUndefined();
     expect(outboxEntities()).toContain('store_order_update');
     expect(() => shop.storeOrders.fulfil(row.id, shop.cashier)).toThrow(/already fulfilled/);

@@ -37,9 +37,14 @@ interface ProductRow {
   created_at: number;
   updated_at: number;
   quantity: number | null;
+  reserved: number;
 }
 
-const SELECT = `SELECT p.*, st.quantity FROM products p LEFT JOIN product_stock st ON st.product_id = p.id`;
+// Units that pending online orders hold back (shopper orders; test orders hold none).
+const SELECT = `SELECT p.*, st.quantity,
+    (SELECT coalesce(sum(l.quantity), 0) FROM store_order_lines l JOIN store_orders o ON o.id = l.order_id
+      WHERE l.product_id = p.id AND o.status = 'pending' AND o.test = 0) AS reserved
+  FROM products p LEFT JOIN product_stock st ON st.product_id = p.id`;
 
 /** The stored form of the editable fields, shared by create and update. */
 function columns(input: ProductInput | UpdateInput) {
@@ -69,6 +74,7 @@ function toProduct(row: ProductRow): Product {
     lowStockThreshold: row.low_stock_threshold,
     image: row.image,
     stock,
+    reserved: row.reserved,
     lowStock: row.low_stock_threshold > 0 && stock <= row.low_stock_threshold,
     archived: row.archived_at !== null,
     createdAt: row.created_at,

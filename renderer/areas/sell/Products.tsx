@@ -287,6 +287,9 @@ export function Products() {
               <td className={product.lowStock ? 'bad' : ''}>
                 {product.stock}
                 {product.lowStock && ' (low)'}
+                {product.reserved > 0 && (
+                  <small className="muted"> · {product.reserved} held for online orders</small>
+                )}
               </td>
               <td>
                 <button type="button" onClick={() => setEditing(product)}>
