@@ -23,5 +23,7 @@ export function storeHandlers(deps: {
     'store:orders': (input) => deps.orders().list(input),
     'store:fulfilOrder': ({ id }) => deps.orders().fulfil(id, deps.till().require()),
     'store:cancelOrder': ({ id, reason }) => deps.orders().cancel(id, reason, staffId()),
+    'store:paymentHooks': () => deps.store().paymentHooks(),
+    'store:checkPayment': ({ id }) => deps.store().checkPayment(id),
   };
 }

@@ -95,6 +95,16 @@ export interface StoreOrder {
   updatedAt: number | null;
 }
 
+/** Where the payment providers post their events for the published store (from the sync server). */
+export interface StorePaymentHooks {
+  /** To paste into Paystack's dashboard: Settings → API Keys & Webhooks → Webhook URL. */
+  paystack: string;
+  /** To paste into Flutterwave's dashboard: Settings → Webhooks → URL. */
+  flutterwave: string;
+  /** To paste into Flutterwave's dashboard beside the URL, as "Secret hash". */
+  flutterwaveSecretHash: string;
+}
+
 const draftSection = z.discriminatedUnion('section', [
   z.object({ section: z.literal('business'), value: businessInfoSchema }),
   z.object({ section: z.literal('products'), value: storeProductsSchema }),
@@ -143,6 +153,13 @@ export const storeChannels = {
   'store:cancelOrder': channel<StoreOrder>()(
     z.object({ id: z.uuid(), reason: z.string().trim().min(1, 'Say why').max(300) }),
   ),
+  /** The published store's payment webhook URLs; null when it is not published or not paired. */
+  'store:paymentHooks': channel<StorePaymentHooks | null>()(noInput),
+  /**
+   * "Check payment" on an order awaiting an online payment: the sync server asks the provider and
+   * records the outcome, then a sync pass brings it here; the order as it then stands.
+   */
+  'store:checkPayment': channel<StoreOrder>()(z.object({ id: z.uuid() })),
 } as const;
 
 /** Sections the draft is saved in (`step` is where the wizard reopens). */

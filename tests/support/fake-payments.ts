@@ -5,7 +5,15 @@
  *   Paystack     POST /transaction/initialize (amount in kobo) → data.authorization_url;
  *                GET  /transaction/verify/:reference → data.status 'success' | 'failed' | …
  *   Flutterwave  POST /v3/payments (amount in naira) → data.link;
- *                GET  /v3/transactions/:id/verify → data.status 'successful' | 'failed', data.tx_ref
+ *                GET  /v3/transactions/:id/verify → data.status 'successful' | 'failed', data.tx_ref;
+ *                GET  /v3/transactions/verify_by_reference?tx_ref= → the same, for the newest
+ *                     transaction under the tx_ref ("No transaction was found" before any)
+ *
+ * and their webhooks: `postWebhook()` posts what the provider posts to a merchant's webhook URL
+ * for a transaction — Paystack's `charge.success` signed with `x-paystack-signature` (hex
+ * HMAC-SHA512 of the body with the secret key, or with another key to play a forger),
+ * Flutterwave's `charge.completed` with the `verif-hash` header set to the secret hash given —
+ * and answers with the merchant's status and body.
  *
  * Each checks the Bearer secret key (a wrong one gets the provider's own 401), refuses what the
  * provider refuses (a duplicate Paystack reference, a missing email), records every request, and
@@ -13,6 +21,7 @@
  * the shopper at the checkout page and returns the URL the provider would send their browser back
  * to, with the query each provider adds.
  */
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -45,8 +54,23 @@ export interface PaystackTransaction {
   status: 'ongoing' | 'success' | 'failed' | 'abandoned';
 }
 
+/** What the merchant's server answered a webhook. */
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+}
+
 export interface FakePaystack extends FakeBase {
   readonly transactions: ReadonlyMap<string, PaystackTransaction>;
+  /**
+   * Posts Paystack's webhook for the transaction to `url`: `charge.success` (or `event`), signed
+   * with the secret key, or with `signingKey` (a forger's), or with `signature` as given.
+   */
+  postWebhook(
+    url: string,
+    reference: string,
+    options?: { event?: string; signingKey?: string; signature?: string },
+  ): Promise<WebhookAnswer>;
   /** The shopper at the checkout: the transaction ends so; returns Paystack's callback redirect. */
   pay(
     reference: string,
@@ -80,6 +104,36 @@ export interface FakeFlutterwave extends FakeBase {
   ): string;
   /** The shopper closes the checkout: the redirect carries no transaction. */
   cancel(txRef: string): string;
+  /**
+   * Posts Flutterwave's webhook for the transaction to `url`: `charge.completed` (or `event`),
+   * with `verif-hash: secretHash` (none when null).
+   */
+  postWebhook(
+    url: string,
+    transactionId: number,
+    options: { secretHash: string | null; event?: string },
+  ): Promise<WebhookAnswer>;
+}
+
+/** One webhook post as the providers send it: JSON, the exact bytes given. */
+async function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<WebhookAnswer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: the test reads the text.
+  }
+  return { status: response.status, body: parsed };
 }
 
 const MAX_BODY = 64 * 1024;
@@ -240,6 +294,30 @@ export async function startFakePaystack(
       if (outcome.currency !== undefined) transaction.currency = outcome.currency;
       return withQuery(transaction.callbackUrl, { trxref: reference, reference });
     },
+    async postWebhook(target, reference, options = {}) {
+      const transaction = transactions.get(reference);
+      if (transaction === undefined) throw new Error(`no Paystack transaction ${reference}`);
+      const body = JSON.stringify({
+        event: options.event ?? 'charge.success',
+        data: {
+          id: transaction.id,
+          domain: 'test',
+          status: transaction.status,
+          reference: transaction.reference,
+          amount: transaction.amount,
+          gateway_response: transaction.status === 'success' ? 'Successful' : 'Declined',
+          channel: 'card',
+          currency: transaction.currency,
+          customer: { email: transaction.email },
+        },
+      });
+      const signature =
+        options.signature ??
+        createHmac('sha512', options.signingKey ?? secretKey)
+          .update(body)
+          .digest('hex');
+      return postWebhook(target, body, { 'x-paystack-signature': signature });
+    },
   };
 }
 
@@ -288,9 +366,14 @@ export async function startFakeFlutterwave(
           },
         };
       }
+      const byReference = /^\/v3\/transactions\/verify_by_reference\?tx_ref=([^&]+)$/.exec(request.path);
       const verify = /^\/v3\/transactions\/(\d+)\/verify$/.exec(request.path);
-      if (request.method === 'GET' && verify?.[1] !== undefined) {
-        const transaction = transactions.get(Number(verify[1]));
+      if (request.method === 'GET' && (verify?.[1] !== undefined || byReference?.[1] !== undefined)) {
+        const txRef = decodeURIComponent(byReference?.[1] ?? '');
+        const transaction =
+          verify?.[1] !== undefined
+            ? transactions.get(Number(verify[1]))
+            : [...transactions.values()].filter((each) => each.tx_ref === txRef).at(-1);
         if (transaction === undefined) return refuse(400, 'No transaction was found for this id');
         return {
           status: 200,
@@ -344,6 +427,30 @@ export async function startFakeFlutterwave(
       const payment = payments.get(txRef);
       if (payment === undefined) throw new Error(`no Flutterwave payment ${txRef}`);
       return withQuery(payment.redirectUrl, { status: 'cancelled', tx_ref: txRef });
+    },
+    async postWebhook(target, transactionId, options) {
+      const transaction = transactions.get(transactionId);
+      if (transaction === undefined) throw new Error(`no Flutterwave transaction ${transactionId}`);
+      const payment = payments.get(transaction.tx_ref);
+      const body = JSON.stringify({
+        event: options.event ?? 'charge.completed',
+        data: {
+          id: transaction.id,
+          tx_ref: transaction.tx_ref,
+          flw_ref: `FLW-MOCK-${transaction.id}`,
+          amount: transaction.amount,
+          currency: transaction.currency,
+          charged_amount: transaction.amount,
+          status: transaction.status,
+          payment_type: 'card',
+          customer: { email: payment?.customer.email ?? '', name: payment?.customer.name ?? '' },
+        },
+      });
+      return postWebhook(
+        target,
+        body,
+        options.secretHash === null ? {} : { 'verif-hash': options.secretHash },
+      );
     },
   };
 }

@@ -458,6 +458,8 @@ const VALID: { [C in ChannelName]: ChannelInput<C> } = {
   'store:orders': { status: 'pending', offset: 0, limit: 20 },
   'store:fulfilOrder': { id: ID },
   'store:cancelOrder': { id: ID, reason: 'Customer changed their mind' },
+  'store:paymentHooks': undefined,
+  'store:checkPayment': { id: ID },
 };
 
 const anything = fc.anything({

@@ -11,6 +11,7 @@ import type {
   DraftSectionInput,
   PublishedStore,
   StoreOrder,
+  StorePaymentHooks,
   StoreState,
 } from '../../../shared/channels/store';
 import type { StaffMember } from '../../../shared/channels/foundation';
@@ -276,6 +277,59 @@ export class StoreServices {
       bytes += file.body.length;
     }
     return { folder: target, files: site.files.length, bytes };
+  }
+
+  /** Where Paystack and Flutterwave post payment events for the live store; null when there is none. */
+  async paymentHooks(): Promise<StorePaymentHooks | null> {
+    let link;
+    try {
+      link = this.deps.sync.link();
+    } catch {
+      return null;
+    }
+    const { serverUrl, token } = link;
+    const status = await this.deps.sync.request(() => this.deps.transport.storefrontStatus(serverUrl, token));
+    return status?.paymentHooks ?? null;
+  }
+
+  /**
+   * The counter's "Check payment": the sync server asks the provider about the order's payment
+   * and records what it says (for a shopper who paid and closed the tab before coming back, when
+   * no webhook arrived either); a sync pass then brings the payment here.
+   */
+  async checkPayment(id: string): Promise<StoreOrder> {
+    const order = this.deps.orders.get(id);
+    if (order.test) {
+      throw new KasuwaError('invalid_input', 'A test order is never paid; there is nothing to check.');
+    }
+    if (order.paymentMethod !== 'paystack' && order.paymentMethod !== 'flutterwave') {
+      throw new KasuwaError(
+        'invalid_input',
+        `Order ${order.number} is not paid online, so there is no payment to check with a provider.`,
+      );
+    }
+    let link;
+    try {
+      link = this.deps.sync.link();
+    } catch {
+      throw new KasuwaError(
+        'not_found',
+        'Pair this counter with the sync server (on the Sync screen) to check online payments.',
+      );
+    }
+    const { serverUrl, token } = link;
+    const check = await this.deps.sync.request(() =>
+      this.deps.transport.verifyStorePayment(serverUrl, token, id),
+    );
+    if (check.payment !== null) {
+      try {
+        await this.deps.sync.syncNow();
+      } catch (error) {
+        // The link dropped since the check: the payment arrives with the next pass.
+        if (!(error instanceof KasuwaError && error.code === 'unavailable')) throw error;
+      }
+    }
+    return this.deps.orders.get(id);
   }
 
   fulfil(id: string, cashier: StaffMember): StoreOrder {

@@ -1,5 +1,6 @@
 /**
- * HTTP to the sync server: pairing, push, pull and the device list, with time limits sized to
+ * HTTP to the sync server: pairing, push, pull, the device list, the webhook URLs and the online
+ * store (publishing, its status, checking an order's payment), with time limits sized to
  * the link, gzip both ways, and the link's speed measured on every push so the next batch fits
  * it. A failure becomes a SyncHttpError whose sentence a shop owner can act on.
  */
@@ -11,6 +12,7 @@ import type {
   PairResponse,
   PullResponse,
   PushResponse,
+  StorePaymentRow,
 } from '../../../shared/sync/protocol';
 import type { StorefrontConfig } from '../../../shared/store/storefront';
 
@@ -70,6 +72,34 @@ export interface PublishStorefrontAnswer {
   files: number;
 }
 
+/** Where the payment providers post their events for this business's store. */
+export interface StorePaymentHookUrls {
+  paystack: string;
+  flutterwave: string;
+  /** What the owner pastes into Flutterwave's dashboard as "Secret hash". */
+  flutterwaveSecretHash: string;
+}
+
+/** The business's live store as the server holds it (`GET /v1/storefront`). */
+export interface StorefrontStatus extends PublishStorefrontAnswer {
+  slug: string;
+  cursor: number;
+  config: StorefrontConfig;
+  /** Whether the server holds each provider's secret key (the keys never come back). */
+  paymentKeys: { paystack: boolean; flutterwave: boolean };
+  paymentHooks: StorePaymentHookUrls;
+}
+
+/** What the server's check of an order's online payment with its provider came to. */
+export interface StorePaymentCheck {
+  orderId: string;
+  /** `not_started`: no checkout was ever opened for it; `pending`: not paid (yet). */
+  outcome: 'paid' | 'failed' | 'pending' | 'not_started';
+  /** Whether the check appended the payment row (false when it was known already). */
+  added: boolean;
+  payment: StorePaymentRow | null;
+}
+
 export interface SyncTransport {
   createBusiness(
     serverUrl: string,
@@ -90,6 +120,10 @@ export interface SyncTransport {
     token: string,
     body: PublishStorefrontBody,
   ): Promise<PublishStorefrontAnswer>;
+  /** The business's live store with its payment webhook URLs; null when none is online. */
+  storefrontStatus(serverUrl: string, token: string): Promise<StorefrontStatus | null>;
+  /** Has the server ask the provider about an online order's payment and record the outcome. */
+  verifyStorePayment(serverUrl: string, token: string, orderId: string): Promise<StorePaymentCheck>;
   /** `body` is the JSON text of a PushRequest, built without re-encoding the queued payloads. */
   push(
     serverUrl: string,
@@ -251,6 +285,28 @@ export class HttpSyncTransport implements SyncTransport {
       repeatable: true,
     });
     return answer.value as PublishStorefrontAnswer;
+  }
+
+  async storefrontStatus(serverUrl: string, token: string) {
+    try {
+      const answer = await this.request(serverUrl, '/v1/storefront', { token, repeatable: true });
+      return answer.value as StorefrontStatus;
+    } catch (error) {
+      if (error instanceof SyncHttpError && error.status === 404 && error.code === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  async verifyStorePayment(serverUrl: string, token: string, orderId: string) {
+    const path = `/v1/storefront/orders/${encodeURIComponent(orderId)}/verify`;
+    // Repeatable: a second check records nothing the first did not.
+    const answer = await this.request(serverUrl, path, {
+      token,
+      method: 'POST',
+      body: '{}',
+      repeatable: true,
+    });
+    return answer.value as StorePaymentCheck;
   }
 
   async push(serverUrl: string, token: string, body: string, gzip: boolean) {
