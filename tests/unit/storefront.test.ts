@@ -758,6 +758,26 @@ describe('stock and WhatsApp', () => {
     expect(raw).not.toMatch(/\d+ left|In stock/);
   });
 
+  it('gives hidden stock away neither by the length of the quantity list nor in the cart data', async () => {
+    const quantities = (store: Store) => {
+      const root = page(store, productPath(store, store.ids.jollof));
+      const select = one(root, (e) => e.tag === 'select' && e.attrs.id === 'o-item');
+      const add = one(root, (e) => e.attrs['data-add'] !== undefined);
+      return { options: byTag(select, 'option').length, max: add.attrs['data-max'] };
+    };
+    // Five of the jollof rice are left: exact stock offers five, the others a fixed ten.
+    expect(quantities(store)).toEqual({ options: 5, max: '5' });
+    for (const visibility of ['in-or-out', 'hidden'] as const) {
+      const other = await makeStore({ visibility });
+      expect(quantities(other)).toEqual({ options: 10, max: '10' });
+      const cart = other.files.get('cart.html')?.body.toString() ?? '';
+      const data = /<script[^>]*id="store-data"[^>]*>([^<]*)<\/script>/.exec(cart)?.[1] ?? '{}';
+      const products = (JSON.parse(data) as { products: Record<string, [string, number, number, string]> })
+        .products;
+      expect(products[other.ids.jollof]?.[2]).toBe(10);
+    }
+  });
+
   it('offers no order form and no cart button for a sold-out product', () => {
     const root = page(store, productPath(store, store.ids.soldOut));
     expect(byTag(root, 'form')).toEqual([]);

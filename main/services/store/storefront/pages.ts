@@ -6,6 +6,7 @@
  */
 import { formatNaira } from '../../../../shared/money';
 import { legalTemplates } from '../../../../shared/store/legal';
+import type { StockVisibility } from '../../../../shared/store/draft';
 import { MAX_ORDER_QUANTITY, type StorefrontConfig } from '../../../../shared/store/storefront';
 import { NIGERIAN_STATES, stateLabel } from '../../../../shared/states';
 import { join, markup, plainTextHtml, scriptJson, type Html } from './html';
@@ -271,7 +272,7 @@ export function productPage(context: SiteContext, product: SiteProduct): { path:
     config.whatsapp === '' || !canOrder
       ? null
       : markup`<a class="button alt" href="${whatsappLink(config.whatsapp, productUrl === null ? message : `${message}\n${productUrl}`)}">Order on WhatsApp</a>`;
-  const quantities = Math.min(product.available, MAX_ORDER_QUANTITY);
+  const quantities = offeredQuantity(product.available, context.draft.products.stockVisibility);
   const options = Array.from(
     { length: quantities },
     (_, index) => markup`<option value="${product.id}:${index + 1}">${index + 1}</option>`,
@@ -339,6 +340,20 @@ ${canOrder ? orderForm(context, root, items, false) : markup`<p class="notice">T
   };
 }
 
+/** Up to this many of a product are offered when the store does not show its stock. */
+const UNSHOWN_STOCK_OFFER = 10;
+
+/**
+ * How many of a product the quantity list and the cart offer. A store that hides its stock (or
+ * shows only in or out) must not give it away through the length of the list: it offers a fixed
+ * number, and the server's pricing says "only N left" if an order asks for more than there is.
+ */
+function offeredQuantity(available: number, visibility: StockVisibility): number {
+  if (available <= 0) return 0;
+  if (visibility === 'exact') return Math.min(available, MAX_ORDER_QUANTITY);
+  return UNSHOWN_STOCK_OFFER;
+}
+
 /** What cart.js needs on the cart page: each product's name, price, stock and page; delivery rules. */
 function cartData(context: SiteContext): unknown {
   const config = context.config;
@@ -349,7 +364,12 @@ function cartData(context: SiteContext): unknown {
     products: Object.fromEntries(
       context.products.map((product) => [
         product.id,
-        [product.name, product.priceKobo, product.available, context.productPaths.get(product.id) ?? ''],
+        [
+          product.name,
+          product.priceKobo,
+          offeredQuantity(product.available, context.draft.products.stockVisibility),
+          context.productPaths.get(product.id) ?? '',
+        ],
       ]),
     ),
     zones: config.zones.map((zone) => ({
