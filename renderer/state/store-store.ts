@@ -2,8 +2,9 @@
  * The Store screen's state: the wizard's draft as the owner edits it, autosaved one section at a
  * time about 600 ms after the last change and at once on a step change; the last `StoreState` the
  * main process answered (checklist, saved keys, test order, publishing); the save status the
- * wizard shows; the catalogue products the products step has read; and the count of pending
- * online orders that `store:orders` events keep current.
+ * wizard shows; the catalogue products the products step has read; the published store's payment
+ * webhook URLs (read once per publish for the payments step); and the count of pending online
+ * orders that `store:orders` events keep current.
  *
  * The draft on screen is the owner's: an answer from the main process never overwrites what they
  * typed (it would trim a trailing space while they type the next word). A section that does not
@@ -13,7 +14,13 @@
 import { useEffect } from 'react';
 import type { z } from 'zod';
 import { create } from 'zustand';
-import type { DraftSectionInput, Product, StoreOrdersEvent, StoreState } from '../../shared/contract';
+import type {
+  DraftSectionInput,
+  Product,
+  StoreOrdersEvent,
+  StorePaymentHooks,
+  StoreState,
+} from '../../shared/contract';
 import type { KasuwaErrorShape } from '../../shared/errors';
 import { storeChecklist, type ChecklistItem, type ChecklistItemId } from '../../shared/store/checklist';
 import {
@@ -50,6 +57,14 @@ export type SaveStatus =
   | { state: 'saved'; at: number; kept: number }
   | { state: 'error'; message: string };
 
+/** The payment webhook URLs as last asked of the sync server, for the publish they were asked after. */
+export type PaymentHooksStatus =
+  | { state: 'idle' }
+  | { state: 'loading'; publishedAt: number }
+  /** `hooks` null: the server has no store online for this business, or the counter is not paired. */
+  | { state: 'ready'; publishedAt: number; hooks: StorePaymentHooks | null }
+  | { state: 'error'; publishedAt: number; message: string };
+
 /** Field errors of a section, keyed by the dotted path inside it ("accountNumber", "zones.2.name"). */
 export type SectionErrors = Record<string, string>;
 
@@ -69,7 +84,10 @@ interface StoreScreen {
   newestOrder: StoreOrdersEvent['newest'];
   /** Catalogue products read so far, by id; null: the product is no longer in the catalogue. */
   products: Record<string, Product | null>;
+  paymentHooks: PaymentHooksStatus;
   load: () => Promise<void>;
+  /** Asks for the payment webhook URLs of the publish at `publishedAt`, unless already asked (or `again`). */
+  loadPaymentHooks: (publishedAt: number, again?: boolean) => Promise<void>;
   /** Changes one section on screen and saves it a moment later. */
   edit: <S extends DraftSection>(section: S, change: (current: StoreDraft[S]) => StoreDraft[S]) => void;
   /** Moves the wizard to a step: saves every changed section now, and the step. */
@@ -250,6 +268,21 @@ export const useStoreScreen = create<StoreScreen>((set, get) => {
     ordersVersion: 0,
     newestOrder: null,
     products: {},
+    paymentHooks: { state: 'idle' },
+    loadPaymentHooks: async (publishedAt, again = false) => {
+      const current = get().paymentHooks;
+      if (!again && current.state !== 'idle' && current.publishedAt === publishedAt) return;
+      set({ paymentHooks: { state: 'loading', publishedAt } });
+      const answer = await kasuwa.store.paymentHooks();
+      // A newer publish asked meanwhile: its answer is the one to keep.
+      const asked = get().paymentHooks;
+      if (asked.state !== 'loading' || asked.publishedAt !== publishedAt) return;
+      set({
+        paymentHooks: answer.ok
+          ? { state: 'ready', publishedAt, hooks: answer.value }
+          : { state: 'error', publishedAt, message: answer.error.message },
+      });
+    },
     load: async () => {
       set({ loading: true });
       const answer = await kasuwa.store.state();

@@ -1,7 +1,9 @@
 /**
  * Online orders: what shoppers ordered from the store, a page at a time, waiting ones first. A
  * waiting order is fulfilled as a sale of the cashier signed in at the till (its reserved stock
- * becomes the sale's), or cancelled with a reason. The list reads itself again when a
+ * becomes the sale's), or cancelled with a reason. An order waiting for its Paystack or Flutterwave
+ * payment can be checked with the provider ("Check payment", through the sync server) for a
+ * shopper who paid and closed the page before coming back. The list reads itself again when a
  * `store:orders` event says orders arrived or changed.
  */
 import { useEffect, useState, type SyntheticEvent } from 'react';
@@ -94,6 +96,25 @@ function CancelDialog({
   );
 }
 
+const PROVIDER_NAMES = { paystack: 'Paystack', flutterwave: 'Flutterwave' } as const;
+
+/** Whether the order waits on an online payment that the provider can be asked about. */
+function checkable(order: StoreOrder): order is StoreOrder & { paymentMethod: 'paystack' | 'flutterwave' } {
+  return (
+    order.status === 'pending' &&
+    !order.test &&
+    (order.paymentMethod === 'paystack' || order.paymentMethod === 'flutterwave') &&
+    (order.paymentStatus === 'awaiting-payment' || order.paymentStatus === 'failed')
+  );
+}
+
+/** What a payment check found, in the owner's words. */
+function checkedWords(order: StoreOrder, provider: string): string {
+  if (order.paymentStatus === 'paid') return `Paid: ${provider} confirms ${formatNaira(order.totalKobo)}.`;
+  if (order.paymentStatus === 'failed') return `${provider} says the payment did not go through.`;
+  return `${provider} has no payment for this order yet. The shopper may still be paying; check again later.`;
+}
+
 function OrderCard({
   order,
   onChanged,
@@ -106,6 +127,20 @@ function OrderCard({
   const showToast = useAppStore((state) => state.showToast);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [checked, setChecked] = useState<string | null>(null);
+  const checkPayment = async (provider: string) => {
+    setBusy(true);
+    setError(null);
+    setChecked(null);
+    const answer = await kasuwa.store.checkPayment({ id: order.id });
+    setBusy(false);
+    if (answer.ok) {
+      onChanged(answer.value);
+      setChecked(checkedWords(answer.value, provider));
+    } else {
+      setError(answer.error.message);
+    }
+  };
   const fulfil = async () => {
     setBusy(true);
     setError(null);
@@ -216,6 +251,19 @@ function OrderCard({
                 <span className="store-visually-hidden"> for order {order.number}</span>
               </button>
             )}
+            {checkable(order) && (
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => void checkPayment(PROVIDER_NAMES[order.paymentMethod])}
+              >
+                Check payment
+                <span className="store-visually-hidden">
+                  {' '}
+                  with {PROVIDER_NAMES[order.paymentMethod]} for order {order.number}
+                </span>
+              </button>
+            )}
             <button
               type="button"
               className="store-danger-outline"
@@ -226,6 +274,9 @@ function OrderCard({
             </button>
           </div>
         )}
+        <p className="muted" role="status" aria-live="polite" data-testid={`store-order-checked-${order.id}`}>
+          {checked}
+        </p>
         {error !== null && (
           <p className="field-error" role="alert">
             {error}

@@ -1,30 +1,122 @@
 /**
  * Step 3: how shoppers pay. Paystack and Flutterwave take a public key (saved with the draft) and
  * a secret key, which goes straight to the OS keychain through `store:setPaymentKey` and is never
- * shown again: the screen only says it is saved. Bank transfer shows the account to pay into;
- * pay on delivery takes a note.
+ * shown again: the screen only says it is saved. Once the store is published, each online
+ * payment shows the webhook URL (and for Flutterwave the secret hash) to paste into the
+ * provider's dashboard, so an order is marked paid even when the shopper closes the tab before
+ * coming back to the store. Bank transfer shows the account to pay into; pay on delivery takes a
+ * note.
  */
-import { useState, type SyntheticEvent } from 'react';
+import { useEffect, useState, type SyntheticEvent } from 'react';
 import { PAYMENT_OPTION_LABELS, type Payments } from '../../../shared/store/draft';
 import { kasuwa } from '../../bridge';
 import { TextField, fieldErrors } from '../../components/Field';
+import { useAppStore } from '../../state/app-store';
 import { useStoreScreen } from '../../state/store-store';
 import { CheckField } from './inputs';
 
 type OnlineProvider = 'paystack' | 'flutterwave';
 
-const PROVIDER_WORDS: Record<OnlineProvider, { name: string; publicHint: string; secretHint: string }> = {
+const PROVIDER_WORDS: Record<
+  OnlineProvider,
+  { name: string; publicHint: string; secretHint: string; webhookPlace: string }
+> = {
   paystack: {
     name: 'Paystack',
     publicHint: 'Starts with pk_live_ (or pk_test_ to try it out). Paystack dashboard → Settings → API keys.',
     secretHint: 'Starts with sk_live_ or sk_test_.',
+    webhookPlace: 'Settings → API Keys & Webhooks',
   },
   flutterwave: {
     name: 'Flutterwave',
     publicHint: 'Starts with FLWPUBK-. Flutterwave dashboard → Settings → API keys.',
     secretHint: 'Starts with FLWSECK- (or FLWSECK_TEST-).',
+    webhookPlace: 'Settings → Webhooks',
   },
 };
+
+/** A value to paste into a provider's dashboard: shown read-only, selected on focus, with Copy. */
+function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
+  const showToast = useAppStore((state) => state.showToast);
+  return (
+    <div className="campaign-webhook">
+      <TextField
+        label={label}
+        value={value}
+        readOnly
+        spellCheck={false}
+        data-testid={testId}
+        onFocus={(event) => event.target.select()}
+      />
+      <button
+        type="button"
+        onClick={() =>
+          void navigator.clipboard
+            .writeText(value)
+            .then(() => showToast('success', `${label} copied.`))
+            .catch(() => showToast('error', 'Could not copy: select it and copy it by hand.'))
+        }
+      >
+        Copy the {label}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Where the provider tells the store about payments, once the store is on the sync server: the
+ * shopper's return to the store is not needed for the order to be marked paid.
+ */
+function PaymentWebhook({ provider }: { provider: OnlineProvider }) {
+  const publishedAt = useStoreScreen((state) => state.remote?.published?.publishedAt ?? null);
+  const status = useStoreScreen((state) => state.paymentHooks);
+  const loadPaymentHooks = useStoreScreen((state) => state.loadPaymentHooks);
+  useEffect(() => {
+    if (publishedAt !== null) void loadPaymentHooks(publishedAt);
+  }, [publishedAt, loadPaymentHooks]);
+  if (publishedAt === null) return null;
+  const words = PROVIDER_WORDS[provider];
+  return (
+    <div className="store-webhook" data-testid={`store-webhook-${provider}`}>
+      <p>
+        Paste this webhook URL into your {words.name} dashboard ({words.webhookPlace})
+        {provider === 'flutterwave' && ', and the secret hash below as “Secret hash”'}, so an order is marked
+        paid even when the shopper closes the page before coming back to your store.
+      </p>
+      {status.state === 'ready' && status.hooks !== null ? (
+        <>
+          <CopyField
+            label={`${words.name} webhook URL`}
+            value={status.hooks[provider]}
+            testId={`webhook-${provider}`}
+          />
+          {provider === 'flutterwave' && (
+            <CopyField
+              label="Flutterwave secret hash"
+              value={status.hooks.flutterwaveSecretHash}
+              testId="webhook-flutterwave-secret-hash"
+            />
+          )}
+        </>
+      ) : status.state === 'ready' ? (
+        <p className="muted">
+          The sync server has no store online for this business: publish it again first.
+        </p>
+      ) : status.state === 'error' ? (
+        <>
+          <p className="notice" role="alert">
+            Could not get the webhook URL from the sync server. {status.message}
+          </p>
+          <button type="button" onClick={() => void loadPaymentHooks(publishedAt, true)}>
+            Ask the sync server again
+          </button>
+        </>
+      ) : (
+        <p aria-busy="true">Asking the sync server…</p>
+      )}
+    </div>
+  );
+}
 
 /** Banks shoppers pay into most, offered as the owner types; any other name is fine too. */
 const BANKS = [
@@ -158,6 +250,7 @@ function OnlinePayment({ provider, payments }: { provider: OnlineProvider; payme
             onChange={(event) => set({ publicKey: event.target.value })}
           />
           <SecretKey provider={provider} />
+          <PaymentWebhook provider={provider} />
         </>
       )}
     </fieldset>
