@@ -14,9 +14,9 @@
 import type pg from 'pg';
 import { uuidv7 } from '../../shared/ids';
 import {
-  initialPaymentStatus,
   priceOrder,
   storefrontConfigSchema,
+  storeOrderRow,
   type OrderInput,
   type StorefrontConfig,
 } from '../../shared/store/storefront';
@@ -123,34 +123,12 @@ export class StoreOrders {
         };
       }
       const placedAt = this.now();
-      const order: StoreOrderRow = {
+      const order = storeOrderRow(input, priced.value, {
         id: uuidv7(placedAt),
         number: locked.next_order_number,
-        lines: priced.value.lines,
-        customer: {
-          name: input.name,
-          phone: priced.value.phone,
-          email: input.email,
-          state: input.state,
-          lgaCity: input.lgaCity,
-          address: input.address,
-        },
-        delivery: {
-          option: input.delivery,
-          label: priced.value.deliveryLabel,
-          zoneId: priced.value.zoneId,
-          priceKobo: priced.value.deliveryKobo,
-          quoted: priced.value.deliveryQuoted,
-          daysMin: priced.value.deliveryDays.min,
-          daysMax: priced.value.deliveryDays.max,
-        },
-        payment: { method: input.payment, status: initialPaymentStatus(input.payment) },
-        subtotalKobo: priced.value.subtotalKobo,
-        totalKobo: priced.value.totalKobo,
-        note: input.note,
-        test: false,
         placedAt,
-      };
+        test: false,
+      });
       // What every counter will check on pull: an order it would refuse must not be written.
       const checked = checkMutation(
         { entity: 'store_order', entityId: order.id, op: 'append', data: order },

@@ -10,6 +10,7 @@ import { kobo } from '../channel';
 import { parseNigerianPhone } from '../phone';
 import { NIGERIAN_STATES, type NigerianState } from '../states';
 import { zoneForCustomer } from '../delivery-zones';
+import type { StoreOrderRow } from '../sync/protocol';
 import { COURIERS, PAYMENT_OPTIONS, deliveryZoneSchema, storeSlugSchema, type PaymentOption } from './draft';
 
 export const DELIVERY_OPTIONS = ['pickup', 'local', ...COURIERS] as const;
@@ -253,6 +254,45 @@ export function initialPaymentStatus(method: PaymentOption): OrderPaymentStatus 
   if (method === 'payOnDelivery') return 'on-delivery';
   if (method === 'bankTransfer') return 'awaiting-transfer';
   return 'awaiting-payment';
+}
+
+/**
+ * The `store_order` row of a priced order, as the sync server appends it (and the preview, for
+ * a test order): what the shopper gave, at the prices and delivery the pricing settled.
+ */
+export function storeOrderRow(
+  input: OrderInput,
+  priced: PricedOrder,
+  order: { id: string; number: number; placedAt: number; test: boolean },
+): StoreOrderRow {
+  return {
+    id: order.id,
+    number: order.number,
+    lines: priced.lines,
+    customer: {
+      name: input.name,
+      phone: priced.phone,
+      email: input.email,
+      state: input.state,
+      lgaCity: input.lgaCity,
+      address: input.address,
+    },
+    delivery: {
+      option: input.delivery,
+      label: priced.deliveryLabel,
+      zoneId: priced.zoneId,
+      priceKobo: priced.deliveryKobo,
+      quoted: priced.deliveryQuoted,
+      daysMin: priced.deliveryDays.min,
+      daysMax: priced.deliveryDays.max,
+    },
+    payment: { method: input.payment, status: initialPaymentStatus(input.payment) },
+    subtotalKobo: priced.subtotalKobo,
+    totalKobo: priced.totalKobo,
+    note: input.note,
+    test: order.test,
+    placedAt: order.placedAt,
+  };
 }
 
 export type { NigerianState };

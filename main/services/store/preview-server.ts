@@ -12,10 +12,11 @@ import { formatNaira } from '../../../shared/money';
 import { uuidv7 } from '../../../shared/ids';
 import type { StoreDraft } from '../../../shared/store/draft';
 import {
-  initialPaymentStatus,
   orderInputFromForm,
   orderInputSchema,
   priceOrder,
+  storeOrderRow,
+  type PricedOrder,
   type OrderInput,
 } from '../../../shared/store/storefront';
 import type { StoreOrderRow } from '../../../shared/sync/protocol';
@@ -257,38 +258,13 @@ export class PreviewServer {
     return `/${this.token}/`;
   }
 
-  private testRow(
-    input: OrderInput,
-    priced: Extract<ReturnType<typeof priceOrder>, { ok: true }>['value'],
-  ): StoreOrderRow {
+  private testRow(input: OrderInput, priced: PricedOrder): StoreOrderRow {
     const at = this.deps.now();
-    return {
+    return storeOrderRow(input, priced, {
       id: uuidv7(at),
       number: this.deps.nextTestNumber(),
-      lines: priced.lines,
-      customer: {
-        name: input.name,
-        phone: priced.phone,
-        email: input.email,
-        state: input.state,
-        lgaCity: input.lgaCity,
-        address: input.address,
-      },
-      delivery: {
-        option: input.delivery,
-        label: priced.deliveryLabel,
-        zoneId: priced.zoneId,
-        priceKobo: priced.deliveryKobo,
-        quoted: priced.deliveryQuoted,
-        daysMin: priced.deliveryDays.min,
-        daysMax: priced.deliveryDays.max,
-      },
-      payment: { method: input.payment, status: initialPaymentStatus(input.payment) },
-      subtotalKobo: priced.subtotalKobo,
-      totalKobo: priced.totalKobo,
-      note: input.note,
-      test: true,
       placedAt: at,
-    };
+      test: true,
+    });
   }
 }
