@@ -8,6 +8,7 @@ import { Link } from 'react-router';
 import type { CampaignProgress, CampaignSummary, Page } from '../../../shared/contract';
 import { kasuwa } from '../../bridge';
 import { Money } from '../../components/Money';
+import { Pager } from '../../components/Pager';
 import { useCampaignEvents, useCampaignsStore } from '../../state/campaigns-store';
 import { useSyncStatus } from '../../state/sync-store';
 import { When, useNow } from '../sync/time';
@@ -192,39 +193,17 @@ export function CampaignList() {
                 })}
               </tbody>
             </table>
-            <Pager offset={offset} limit={PAGE} total={page.total} onOffset={setOffset} noun="campaigns" />
+            <Pager
+              className="campaign-pager"
+              offset={offset}
+              limit={PAGE}
+              total={page.total}
+              onOffset={setOffset}
+              noun="campaigns"
+            />
           </>
         )}
       </section>
     </div>
-  );
-}
-
-export function Pager({
-  offset,
-  limit,
-  total,
-  noun,
-  onOffset,
-}: {
-  offset: number;
-  limit: number;
-  total: number;
-  noun: string;
-  onOffset: (offset: number) => void;
-}) {
-  if (total <= limit) return null;
-  return (
-    <nav className="campaign-pager" aria-label={`Pages of ${noun}`}>
-      <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
-        Previous page
-      </button>
-      <span>
-        {count(offset + 1)}–{count(Math.min(total, offset + limit))} of {count(total)} {noun}
-      </span>
-      <button type="button" disabled={offset + limit >= total} onClick={() => onOffset(offset + limit)}>
-        Next page
-      </button>
-    </nav>
   );
 }

@@ -22,7 +22,7 @@ import { useCampaignEvents, useCampaignsStore } from '../../state/campaigns-stor
 import { useSyncStatus } from '../../state/sync-store';
 import { When, useNow } from '../sync/time';
 import { count } from '../sync/words';
-import { Pager } from './CampaignList';
+import { Pager } from '../../components/Pager';
 import {
   CHANNEL_WORDS,
   STATUS_WORDS,
@@ -313,6 +313,7 @@ function Messages({ campaignId, split, version }: { campaignId: string; split: b
             </tbody>
           </table>
           <Pager
+            className="campaign-pager"
             offset={offset}
             limit={MESSAGES_PAGE}
             total={page.total}

@@ -23,7 +23,7 @@ import { useAppStore } from '../../state/app-store';
 import { useStoreScreen } from '../../state/store-store';
 import { count } from '../sync/words';
 import { TextAreaField } from './inputs';
-import { StorePager } from './StorePager';
+import { Pager } from '../../components/Pager';
 import { ORDER_STATUS_WORDS, PAYMENT_STATUS_WORDS, dateTime, daysWords } from './words';
 
 const PAGE = 20;
@@ -382,7 +382,14 @@ export function OnlineOrders() {
               <OrderCard key={order.id} order={order} onChanged={changed} onCancel={setCancelling} />
             ))}
           </ul>
-          <StorePager offset={offset} limit={PAGE} total={page.total} noun="orders" onOffset={setOffset} />
+          <Pager
+            className="store-pager"
+            offset={offset}
+            limit={PAGE}
+            total={page.total}
+            noun="orders"
+            onOffset={setOffset}
+          />
         </>
       )}
       {cancelling !== null && (

@@ -14,7 +14,7 @@ import { TextField } from '../../components/Field';
 import { useStoreScreen } from '../../state/store-store';
 import { count } from '../sync/words';
 import { CheckField, NairaField, PictureField, TextAreaField } from './inputs';
-import { StorePager } from './StorePager';
+import { Pager } from '../../components/Pager';
 
 const CATALOGUE_PAGE = 20;
 const SEARCH_LIMIT = 50;
@@ -142,7 +142,8 @@ function Catalogue({ chosen }: { chosen: ReadonlySet<string> }) {
             )}
           </div>
           {!found.searched && (
-            <StorePager
+            <Pager
+              className="store-pager"
               offset={offset}
               limit={CATALOGUE_PAGE}
               total={found.page.total}
@@ -276,7 +277,8 @@ function Chosen({ items }: { items: readonly StoreProduct[] }) {
           />
         ))}
       </ul>
-      <StorePager
+      <Pager
+        className="store-pager"
         offset={start}
         limit={CHOSEN_PAGE}
         total={items.length}
