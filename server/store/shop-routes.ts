@@ -174,7 +174,8 @@ export async function registerShopRoutes(
     if (files.has(`${path}/index.html`)) {
       return reply.redirect(`${at.frame.base}${encodedPath.split('?', 1)[0] ?? ''}/`, 301);
     }
-    const missing = files.get('404.html');
+    // The site's own 404 page links relative to the site root, so it is right only one level down.
+    const missing = path.includes('/') ? undefined : files.get('404.html');
     if (missing !== undefined) return sendFile(request, reply, at, '404.html', missing, 404);
     return html(reply, 404, problemPage(at.frame, 'Page not found', 'This store has no such page.'));
   }

@@ -772,10 +772,16 @@ describe('serving the site', () => {
   });
 
   it('answers an unknown page with the site’s own 404 page, and an unknown store with a plain one', async () => {
-    const missing = await raw('GET', '/s/iya-bisi/p/yam.html');
+    const missing = await raw('GET', '/s/iya-bisi/yam.html');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(missing.text).toContain('This page is not in the store');
+    // Deeper down, the site's 404 page's relative links would point nowhere: the server's own
+    // page links back from the site root.
+    const deep = await raw('GET', '/s/iya-bisi/p/yam.html');
+    expect(deep.status).toBe(404);
+    expect(deep.text).toContain('This store has no such page.');
+    expect(deep.text).toContain('href="/s/iya-bisi/"');
     const none = await raw('GET', '/s/no-such-store/');
     expect(none.status).toBe(404);
     expect(none.text).toMatch(/There is no store here/);
