@@ -6,7 +6,9 @@
  * The book is written with bulk SQL straight into customers and the customer_stats projection
  * (spend, purchases, tier, consent), spread the way a busy shop's is: most customers in Lagos,
  * a third never or rarely back, consent for about half. No sales ledger: segments read only the
- * projection. It is kept between runs under the system temp folder.
+ * segment book, which its triggers fill from those rows as they go in (a book kept from before
+ * migration 0013 gets it from the migration, as a shop's does). It is kept between runs under the
+ * system temp folder.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
