@@ -50,6 +50,9 @@ export function openShopDatabase(file: string, options: OpenOptions): ShopDataba
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // A write that fires triggers (the segment book's, the consent ledger's) keeps a statement
+    // journal; in memory it is not encrypted and written to a temp file for every row.
+    sqlite.pragma('temp_store = MEMORY');
     // Checkpoints run when the till is idle (see WalCheckpoints); this is only the ceiling that
     // stops the WAL growing without end if the idle moments never come.
     sqlite.pragma('wal_autocheckpoint = 10000');
