@@ -238,6 +238,7 @@ export function createShopServices(
     drafts: new StoreDrafts({ sql, audit, business, now }),
     orders: storeOrders,
     site: new StoreSite({
+      sql,
       products,
       reserved: () => storeOrders.reserved(),
       images: new ImageCache(storeEnvironment.imageDir ?? path.join(scratch, 'images')),

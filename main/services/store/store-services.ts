@@ -99,7 +99,7 @@ export class StoreServices {
   async state(): Promise<StoreState> {
     const { draft, savedAt, testOrderAt } = this.deps.drafts.current();
     const paymentKeys = await this.paymentKeys();
-    const onlineProducts = this.deps.site.picked(draft).products.length;
+    const onlineProducts = this.deps.site.onlineCount(draft);
     return {
       draft,
       savedAt,

@@ -4,6 +4,7 @@
  * them. The preview, the publish and the export all build the site here, so what the owner
  * previews is what shoppers get.
  */
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { StoreDraft } from '../../../shared/store/draft';
 import { storefrontConfig, type ConfigCatalogueProduct } from '../../../shared/store/config';
 import type { StorefrontConfig } from '../../../shared/store/storefront';
@@ -26,13 +27,29 @@ export function pictureBytes(dataUrl: string | null): Buffer | null {
 }
 
 export class StoreSite {
+  private readonly countSold: Database.Statement<[string], { n: number }>;
+
   constructor(
     private readonly deps: {
+      sql: Database.Database;
       products: ProductService;
       reserved: () => Map<string, number>;
       images: ImageCache;
     },
-  ) {}
+  ) {
+    this.countSold = deps.sql.prepare(
+      'SELECT count(*) AS n FROM products WHERE id IN (SELECT value FROM json_each(?)) AND archived_at IS NULL',
+    );
+  }
+
+  /**
+   * How many of the draft's online products the catalogue still sells: the checklist's count,
+   * read on every save, so without loading each product and its picture.
+   */
+  onlineCount(draft: StoreDraft): number {
+    const ids = draft.products.items.filter((item) => item.online).map((item) => item.productId);
+    return this.countSold.get(JSON.stringify([...new Set(ids)]))?.n ?? 0;
+  }
 
   /** The catalogue products the draft picks, as the config and the generator read them. */
   picked(draft: StoreDraft): { catalogue: ConfigCatalogueProduct[]; products: SiteProduct[] } {
