@@ -21,22 +21,21 @@ import {
 } from '../../../shared/store/storefront';
 import type { StoreOrderRow } from '../../../shared/sync/protocol';
 import type { BuiltSite } from './store-site';
+import { escapeHtml } from './storefront/html';
 
 /** Rebuild the site for a page view when the draft changed or the last build is this old. */
 const FRESH_MS = 3_000;
 const MAX_BODY = 64 * 1024;
 
+type SavedDraft = { draft: StoreDraft; savedAt: number | null };
+
 export interface PreviewDeps {
-  draft: () => { draft: StoreDraft; savedAt: number | null };
+  draft: () => SavedDraft;
   build: (draft: StoreDraft) => Promise<BuiltSite>;
   /** Takes a test order in (as a pulled order would be) and returns nothing. */
   takeOrder: (row: StoreOrderRow) => void;
   nextTestNumber: () => number;
   now: () => number;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A page of the preview's own (the order received, a refused order), in the site's styles. */
@@ -90,8 +89,9 @@ export class PreviewServer {
   /** Places an order through the preview's own checkout, as a shopper's browser would. */
   async placeTestOrder(): Promise<string> {
     const base = await this.url();
-    const { draft } = this.deps.draft();
-    const { config } = await this.site(draft, true);
+    const saved = this.deps.draft();
+    const { draft } = saved;
+    const { config } = await this.site(saved, true);
     const product = config.products.find((candidate) => candidate.available > 0) ?? config.products[0];
     if (product === undefined) throw new Error('Put at least one product online first.');
     const delivery = config.delivery[0];
@@ -134,8 +134,8 @@ export class PreviewServer {
     return id;
   }
 
-  private async site(draft: StoreDraft, fresh: boolean): Promise<BuiltSite> {
-    const { savedAt } = this.deps.draft();
+  /** The site of the draft as saved, built again when the draft changed (or, `fresh`, went stale). */
+  private async site({ draft, savedAt }: SavedDraft, fresh: boolean): Promise<BuiltSite> {
     const current = this.built;
     if (
       current !== null &&
@@ -164,9 +164,9 @@ export class PreviewServer {
       return;
     }
     const path = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
-    const { draft } = this.deps.draft();
+    const saved = this.deps.draft();
     if (request.method === 'POST' && path === 'order') {
-      await this.order(request, response, draft);
+      await this.order(request, response, saved);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -174,7 +174,7 @@ export class PreviewServer {
       return;
     }
     if (path.startsWith('order/')) {
-      const { config } = await this.site(draft, false);
+      const { config } = await this.site(saved, false);
       response
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
         .end(
@@ -186,7 +186,7 @@ export class PreviewServer {
         );
       return;
     }
-    const built = await this.site(draft, path.endsWith('.html'));
+    const built = await this.site(saved, path.endsWith('.html'));
     const wanted = path.endsWith('/') ? `${path}index.html` : path;
     const file = built.site.files.find((candidate) => candidate.path === wanted);
     if (file === undefined) {
@@ -206,7 +206,7 @@ export class PreviewServer {
   private async order(
     request: http.IncomingMessage,
     response: http.ServerResponse,
-    draft: StoreDraft,
+    saved: SavedDraft,
   ): Promise<void> {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -241,7 +241,7 @@ export class PreviewServer {
       refuse(parsed.error.issues[0]?.message ?? 'Check the order form.');
       return;
     }
-    const { config } = await this.site(draft, false);
+    const { config } = await this.site(saved, false);
     const priced = priceOrder(config, parsed.data);
     if (!priced.ok) {
       refuse(priced.message);
